@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ELSA",
+    platforms: [.macOS(.v13)],
+    products: [
+        // MARK: - Public API
+        .library(name: "ELSA", targets: ["ELSA"]),
+        .executable(name: "elsa", targets: ["elsa"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        .systemLibrary(
+            name: "_COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+
+        // MARK: - Public API
+        /// Typed wrappers over CBLAS/LAPACKE and the dense row-major matrix. The only module that imports `_COpenBLAS`.
+        .target(name: "ELSALinearAlgebra", dependencies: ["_COpenBLAS"]),
+        /// CSR matrices, row-wise top-k pruning and the fixed-pattern kernels of sparse training.
+        .target(name: "ELSASparse", dependencies: ["ELSALinearAlgebra"]),
+        /// Interaction readers, preprocessing, the binary cache and the planted synthetic generator.
+        .target(name: "ELSAData", dependencies: ["ELSASparse"]),
+        /// Strong-generalization split, folds, top-K selection and ranking metrics.
+        .target(name: "ELSAEvaluation", dependencies: ["ELSASparse", "ELSAData"]),
+        /// EASE, popularity, dense and compressed ELSA item models, model files.
+        .target(name: "ELSAModels", dependencies: ["ELSALinearAlgebra", "ELSASparse", "ELSAEvaluation"]),
+        /// Nadam, the dense and sparse gradient steps, sparsification schedules and the trainer.
+        .target(name: "ELSATraining", dependencies: ["ELSAModels"]),
+        /// Inverted index, segments and segment-level recommendations of sparse models.
+        .target(name: "ELSASegments", dependencies: ["ELSAModels"]),
+        /// Umbrella module re-exporting the public modules.
+        .target(name: "ELSA", dependencies: [
+            "ELSALinearAlgebra", "ELSASparse", "ELSAData", "ELSAEvaluation",
+            "ELSAModels", "ELSATraining", "ELSASegments",
+        ]),
+        .executableTarget(name: "elsa", dependencies: [
+            "ELSA",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: - Unit test bundles
+        .testTarget(name: "ELSALinearAlgebraTests", dependencies: ["ELSALinearAlgebra"]),
+        .testTarget(name: "ELSASparseTests", dependencies: ["ELSASparse"]),
+        .testTarget(name: "ELSADataTests", dependencies: ["ELSAData"]),
+        .testTarget(name: "ELSAEvaluationTests", dependencies: ["ELSAEvaluation"]),
+        .testTarget(name: "ELSAModelsTests", dependencies: ["ELSAModels", "ELSAData"]),
+        .testTarget(name: "ELSATrainingTests", dependencies: ["ELSATraining", "ELSAData"]),
+        .testTarget(name: "ELSASegmentsTests", dependencies: ["ELSASegments", "ELSATraining", "ELSAData"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import ELSA
+print("elsa")
