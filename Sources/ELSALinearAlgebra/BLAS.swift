@@ -28,8 +28,8 @@ public enum BLAS {
 
     /// Returns alpha * op(A) * op(B) as a new matrix.
     /// - Precondition: the inner dimensions agree.
-    public static func multiply(_ a: DenseMatrix, _ transA: Transpose = .none,
-                                _ b: DenseMatrix, _ transB: Transpose = .none,
+    public static func multiply(_ a: DenseMatrix, _ b: DenseMatrix,
+                                transposeA transA: Transpose = .none, transposeB transB: Transpose = .none,
                                 alpha: Float = 1) -> DenseMatrix {
         let m = transA == .none ? a.rows : a.columns
         let k = transA == .none ? a.columns : a.rows

@@ -71,19 +71,11 @@ public enum Cholesky {
         }
     }
 
-    /// Given U (upper, row-major, A = UᵀU), writes A^-1 = U^-1 U^-T into the upper triangle.
+    /// Given U (upper, row-major, A = UᵀU), writes A⁻¹ into the upper triangle with LAPACKE `spotri`
+    /// (column-major lower in LAPACK's terms: the same storage).
     static func invertFromUpperFactor(_ a: UnsafeMutablePointer<Float>, n: Int, blockSize: Int) throws {
-        // Zero the strict lower triangle so that U is a plain dense upper-triangular matrix.
-        for r in 1..<max(1, n) { for c in 0..<r { a[r * n + c] = 0 } }
-        // W = U^-1 (upper triangular): solve U W = I with a triangular solve on an identity.
-        var w = [Float](repeating: 0, count: n * n)
-        for i in 0..<n { w[i * n + i] = 1 }
-        w.withUnsafeMutableBufferPointer { wb in
-            cblas_strsm(CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit,
-                        blasint(n), blasint(n), 1, a, blasint(n), wb.baseAddress!, blasint(n))
-            // A^-1 = W Wᵀ, upper triangle.
-            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(n), blasint(n),
-                        1, wb.baseAddress!, blasint(n), 0, a, blasint(n))
-        }
+        let info = LAPACKE_spotri(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), a, Int32(n))
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(order: Int(info)) }
+        if info < 0 { throw LinearAlgebraError.illegalArgument(info: Int(info)) }
     }
 }

@@ -1,0 +1,45 @@
+# ELSA engine: the two commands of the README are `make run` and `make test`.
+# Both install the system libraries they need (Debian: libopenblas-dev, liblapacke-dev).
+
+SHELL := /bin/bash
+SWIFT ?= swift
+# CPU flags come from here, never from Package.swift (unsafeFlags would stop
+# the package from being used as a dependency). AVX2/FMA only where the CPU has them.
+HAS_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo yes)
+ifeq ($(HAS_AVX2),yes)
+CPU_FLAGS := -Xcc -march=x86-64-v3 -Xswiftc -target-cpu -Xswiftc x86-64-v3
+endif
+RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked $(CPU_FLAGS)
+ELSA := .build/release/elsa
+
+DATA ?= synthetic
+FORMAT ?= adjacency
+PRESET ?= quick
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+# Installs the apt packages when a header or pkg-config entry is missing.
+deps:
+	@if ! pkg-config --exists openblas lapacke 2>/dev/null || [ ! -f /usr/include/lapacke.h ]; then \
+		echo "Installing libopenblas-dev liblapacke-dev pkg-config (apt)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libopenblas-dev liblapacke-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product elsa
+
+# The main job on the embedded synthetic data: no download, no files needed.
+run: build
+	$(ELSA) demo
+
+test: deps
+	$(SWIFT) test $(RELEASE_FLAGS) --disable-xctest
+
+bench: build
+	$(ELSA) bench --data $(DATA) --format $(FORMAT) --preset $(PRESET)
+
+clean:
+	rm -rf .build

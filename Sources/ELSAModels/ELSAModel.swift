@@ -1,0 +1,51 @@
+import ELSAEvaluation
+import ELSALinearAlgebra
+import ELSASparse
+
+/// A trained ELSA model: predictions x Â Âᵀ − x with Â the row-normalized item matrix.
+///
+/// Dense models score with two BLAS products; sparse ones (compressed ELSA) with an
+/// inverted index per latent dimension, so scoring costs about nnz(x)·k plus the
+/// inverted lists touched, not items·d.
+public struct ELSAModel: Recommender {
+    /// Row-normalized item matrix Â, items x d.
+    public let embedding: ItemEmbedding
+    /// Original item ids (column order of the training data).
+    public let itemIDs: [String]
+    /// Threads used when scoring.
+    public var threads: Int
+    private let sparseScorer: SparseScorer?
+
+    /// - Parameter embedding: the item matrix; it is row-normalized here (idempotent for Â).
+    public init(embedding: ItemEmbedding, itemIDs: [String], threads: Int = 2) {
+        precondition(itemIDs.count == embedding.itemCount, "\(itemIDs.count) item ids for \(embedding.itemCount) items")
+        let normalized = embedding.rowNormalized()
+        self.embedding = normalized
+        self.itemIDs = itemIDs
+        self.threads = threads
+        if case .sparse(let matrix) = normalized { sparseScorer = SparseScorer(embedding: matrix) } else { sparseScorer = nil }
+    }
+
+    public var itemCount: Int { embedding.itemCount }
+
+    public func scores(for histories: CSRMatrix) -> DenseMatrix {
+        precondition(histories.columns == itemCount, "histories have \(histories.columns) items, the model \(itemCount)")
+        switch embedding {
+        case .dense(let a):
+            let hidden = histories.multiplied(by: a, threads: threads)            // b x d
+            var scores = BLASThreads.with(threads) {
+                BLAS.multiply(hidden, a, transposeB: .transpose)                  // b x items
+            }
+            for u in 0..<histories.rows {
+                for p in histories.rowOffsets[u]..<histories.rowOffsets[u + 1] {
+                    scores[u, Int(histories.columnIndices[p])] -= histories.values[p]
+                }
+            }
+            return scores
+        case .sparse:
+            var scores = DenseMatrix(rows: histories.rows, columns: itemCount)
+            sparseScorer!.scores(histories: histories, into: &scores, threads: threads)
+            return scores
+        }
+    }
+}

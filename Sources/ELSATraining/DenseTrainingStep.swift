@@ -1,0 +1,164 @@
+import Dispatch
+import ELSALinearAlgebra
+import ELSASparse
+
+/// The gradient step of dense ELSA, every large product a CBLAS call.
+///
+/// For a batch with output rows O (which contain the batch's items S):
+///
+///     Â_O = rownorm(A_O)                         (n_out x d)
+///     H   = x Â_O                                (b x d; sparse rows, cost nnz(x)·d)
+///     Pᵀ  = Â_O Hᵀ                               (sgemm n_out x b x d)
+///     Gᵀ  = dL/dPᵀ                               (NormalizedCosineLoss)
+///     dÂ_O  = Gᵀ H                               (sgemm n_out x d x b)
+///     GA    = G Â_O                              (sgemm b x d x n_out)
+///     dÂ_S += xᵀ GA                              (sparse, cost nnz(x)·d)
+///     dA_O  = (dÂ − â (â·dÂ)) / ‖a‖              (row normalization backward)
+///
+/// then Nadam on the rows O only. Buffers are kept between steps.
+public final class DenseTrainingStep: @unchecked Sendable {
+    public let threads: Int
+    private var normalized = DenseMatrix(rows: 0, columns: 0)
+    private var gradient = DenseMatrix(rows: 0, columns: 0)
+    private var norms: [Float] = []
+
+    public init(threads: Int) {
+        precondition(threads >= 1, "threads must be at least 1, got \(threads)")
+        self.threads = threads
+    }
+
+    /// Seconds spent in the three sgemm calls (for the benchmark's overhead ratio).
+    public private(set) var gemmSeconds: Double = 0
+
+    /// The loss of `batch` and dL/dA (items x d, zero outside the output rows), without updating anything.
+    public func gradient(batch: TrainingBatch, parameters: DenseMatrix, activation: Activation) -> (loss: Double, gradient: DenseMatrix) {
+        var copy = parameters
+        let loss = run(batch: batch, parameters: &copy, optimizer: nil, activation: activation)
+        var full = DenseMatrix(rows: parameters.rows, columns: parameters.columns)
+        for (o, item) in batch.outputs.items.enumerated() {
+            for j in 0..<parameters.columns { full[Int(item), j] = gradient[o, j] }
+        }
+        return (loss, full)
+    }
+
+    /// Runs one step on `parameters` (items x d) and returns the batch loss.
+    /// With `optimizer == nil` only the gradient is computed (left in the workspace).
+    public func run(batch: TrainingBatch, parameters: inout DenseMatrix, optimizer: Nadam?,
+                    activation: Activation) -> Double {
+        let d = parameters.columns
+        let outputs = batch.outputs
+        let n = outputs.count, b = batch.userCount
+        // 1. Gather and normalize the output rows.
+        if normalized.rows != n || normalized.columns != d {
+            normalized = DenseMatrix(rows: n, columns: d)
+            gradient = DenseMatrix(rows: n, columns: d)
+        }
+        if norms.count != n { norms = [Float](repeating: 0, count: n) }
+        parameters.storage.withUnsafeBufferPointer { a in
+        normalized.storage.withUnsafeMutableBufferPointer { an in
+        norms.withUnsafeMutableBufferPointer { normBuffer in
+        outputs.items.withUnsafeBufferPointer { items in
+            let s = StepPointers(a: UnsafeMutablePointer(mutating: a.baseAddress!), an: an.baseAddress!,
+                                 norms: normBuffer.baseAddress!, items: items.baseAddress!)
+            parallelRanges(n) { lower, upper in
+                for o in lower..<upper {
+                    let source = s.a + Int(s.items[o]) * d, target = s.an + o * d
+                    target.update(from: source, count: d)
+                    let norm = BLAS.dot(count: d, target, target).squareRoot()
+                    s.norms[o] = norm
+                    if norm > 0 { BLAS.scale(count: d, alpha: 1 / norm, x: target) }
+                }
+            }
+        }}}}
+        // 2. H = x Â_O (batch rows over output coordinates).
+        let hidden = batch.targetRows.multiplied(by: normalized, threads: threads)   // b x d
+        // 3. Pᵀ = Â_O Hᵀ.
+        var clock = ContinuousClock.now
+        var predictions = BLAS.multiply(normalized, hidden, transposeB: .transpose)  // n x b
+        gemmSeconds += seconds(since: clock)
+        // 4. Gᵀ in place.
+        let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
+                                                 activation: activation, threads: threads)
+        clock = ContinuousClock.now
+        // 5. dÂ_O = Gᵀ H and 6. GA = G Â_O.
+        predictions.storage.withUnsafeBufferPointer { g in
+        hidden.storage.withUnsafeBufferPointer { h in
+        gradient.storage.withUnsafeMutableBufferPointer { da in
+            BLAS.gemm(.none, .none, m: n, n: d, k: b, a: g.baseAddress!, lda: b,
+                      b: h.baseAddress!, ldb: d, c: da.baseAddress!, ldc: d)
+        }}}
+        let hiddenGradient = BLAS.multiply(predictions, normalized, transposeA: .transpose)  // b x d
+        gemmSeconds += seconds(since: clock)
+        // 7. dÂ_S += xᵀ GA; 8. normalization backward; 9. Nadam on rows O.
+        let coefficients = optimizer?.beginStep()
+        let probe = Nadam(parameterCount: 1)  // unused stand-in when only the gradient is wanted
+        let usersOfOutput = batch.usersOfOutput
+        parameters.storage.withUnsafeMutableBufferPointer { a in
+        normalized.storage.withUnsafeBufferPointer { an in
+        gradient.storage.withUnsafeMutableBufferPointer { da in
+        hiddenGradient.storage.withUnsafeBufferPointer { ga in
+        norms.withUnsafeBufferPointer { normBuffer in
+        outputs.items.withUnsafeBufferPointer { items in
+        usersOfOutput.rowOffsets.withUnsafeBufferPointer { userOffsets in
+        usersOfOutput.columnIndices.withUnsafeBufferPointer { users in
+        (optimizer ?? probe).withMoments { momentum, velocity in
+            let s = BackwardPointers(a: a.baseAddress!, an: an.baseAddress!, da: da.baseAddress!, ga: ga.baseAddress!,
+                                     norms: normBuffer.baseAddress!, items: items.baseAddress!,
+                                     userOffsets: userOffsets.baseAddress!, users: users.baseAddress!,
+                                     momentum: momentum, velocity: velocity)
+            parallelRanges(n) { lower, upper in
+                for o in lower..<upper {
+                    let g = s.da + o * d
+                    for q in s.userOffsets[o]..<s.userOffsets[o + 1] {
+                        BLAS.axpy(count: d, alpha: 1, x: s.ga + Int(s.users[q]) * d, y: g)
+                    }
+                    let norm = s.norms[o]
+                    let unit = s.an + o * d
+                    if norm > 0 {
+                        let projection = BLAS.dot(count: d, unit, g)
+                        let inverse = 1 / norm
+                        for j in 0..<d { g[j] = (g[j] - unit[j] * projection) * inverse }
+                    }
+                    guard let coefficients else { continue }
+                    let offset = Int(s.items[o]) * d
+                    Nadam.kernel(parameters: s.a + offset, gradient: g, momentum: s.momentum + offset,
+                                 velocity: s.velocity + offset, count: d, coefficients: coefficients)
+                }
+            }
+        }}}}}}}}}
+        return loss
+    }
+
+    /// Splits 0..<count into contiguous ranges, one per thread.
+    private func parallelRanges(_ count: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
+        let slots = max(1, min(threads, count))
+        DispatchQueue.concurrentPerform(iterations: slots) { slot in
+            body(count * slot / slots, count * (slot + 1) / slots)
+        }
+    }
+}
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
+private struct StepPointers: @unchecked Sendable {
+    let a: UnsafeMutablePointer<Float>
+    let an: UnsafeMutablePointer<Float>
+    let norms: UnsafeMutablePointer<Float>
+    let items: UnsafePointer<Int32>
+}
+
+private struct BackwardPointers: @unchecked Sendable {
+    let a: UnsafeMutablePointer<Float>
+    let an: UnsafePointer<Float>
+    let da: UnsafeMutablePointer<Float>
+    let ga: UnsafePointer<Float>
+    let norms: UnsafePointer<Float>
+    let items: UnsafePointer<Int32>
+    let userOffsets: UnsafePointer<Int>
+    let users: UnsafePointer<Int32>
+    let momentum: UnsafeMutablePointer<Float>
+    let velocity: UnsafeMutablePointer<Float>
+}

@@ -1,0 +1,109 @@
+import Dispatch
+import ELSALinearAlgebra
+import ELSASparse
+
+/// ELSA's training loss: per user row, L = mean_j (ẑ_j − ŷ_j)² = (2 − 2 cos(z, y)) / n_out
+/// with z = activation(P), averaged over the batch; and its gradient with respect to P.
+///
+/// Works in the batch-transposed layout of the training step: `predictions` holds
+/// (x Â Âᵀ)ᵀ over the output rows (n_out x b, the batch dimension contiguous); the
+/// kernel subtracts the targets (P = x Â Âᵀ − x) and overwrites it with
+/// G = dL/dP (zero where the activation blocks the gradient). The targets are the
+/// batch rows with their columns given as output rows (`targetRows`, b rows over n_out).
+///
+/// With ‖z‖ guarded as √max(Σz², 1e-12) (as Keras's l2_normalize does):
+/// dL/dz_u = (2 / (b n ‖z‖)) (ẑ (ẑ·ŷ) − ŷ) = α_u z − β_u y,
+/// α_u = 2 (z·y) / (b n ‖z‖³ ‖y‖), β_u = 2 / (b n ‖z‖ ‖y‖).
+public enum NormalizedCosineLoss {
+    /// Overwrites `predictions` (Pᵀ) with dL/dP and returns the batch's mean loss.
+    /// Users are split into contiguous ranges per thread, so the result does not depend on `threads`.
+    /// - Precondition: `targetRows.rows == predictions.columns`, `targetRows.columns == predictions.rows`.
+    public static func gradient(predictions: inout DenseMatrix, targetRows: CSRMatrix,
+                                activation: Activation, threads: Int) -> Double {
+        let outputs = predictions.rows, users = predictions.columns
+        precondition(targetRows.rows == users && targetRows.columns == outputs,
+                     "targets must be \(users) x \(outputs), got \(targetRows.rows) x \(targetRows.columns)")
+        if users == 0 { return 0 }
+        let slots = max(1, min(threads, users / 8))
+        var losses = [Double](repeating: 0, count: users)
+        predictions.storage.withUnsafeMutableBufferPointer { p in
+        losses.withUnsafeMutableBufferPointer { lossBuffer in
+        targetRows.rowOffsets.withUnsafeBufferPointer { offsets in
+        targetRows.columnIndices.withUnsafeBufferPointer { targets in
+            let shared = Shared(p: p.baseAddress!, losses: lossBuffer.baseAddress!, offsets: offsets, targets: targets)
+            DispatchQueue.concurrentPerform(iterations: slots) { slot in
+                let lower = users * slot / slots, upper = users * (slot + 1) / slots
+                let width = upper - lower
+                var squares = [Float](repeating: 0, count: width)
+                // P = x Â Âᵀ − x: subtract the batch's own items.
+                for user in lower..<upper {
+                    for q in shared.offsets[user]..<shared.offsets[user + 1] {
+                        shared.p[Int(shared.targets[q]) * users + user] -= 1
+                    }
+                }
+                // z = activation(P) in place, Σ z² per user.
+                for o in 0..<outputs {
+                    let row = shared.p + o * users + lower
+                    for u in 0..<width {
+                        let z = activation.apply(row[u]).value
+                        row[u] = z
+                        squares[u] += z * z
+                    }
+                }
+                var alpha = [Float](repeating: 0, count: width)
+                var beta = [Float](repeating: 0, count: width)
+                let scale = 2 / (Double(users) * Double(outputs))
+                for u in 0..<width {
+                    let user = lower + u
+                    var zy: Double = 0
+                    let count = shared.offsets[user + 1] - shared.offsets[user]
+                    for q in shared.offsets[user]..<shared.offsets[user + 1] {
+                        zy += Double(shared.p[Int(shared.targets[q]) * users + user])
+                    }
+                    let zNorm = Double(max(squares[u], 1e-12)).squareRoot()
+                    let yNorm = Double(count).squareRoot()
+                    if count == 0 {
+                        // No positives among the outputs: ŷ = 0 (Keras's guarded normalization), L = ‖ẑ‖²/n.
+                        shared.losses[user] = Double(squares[u]) / (zNorm * zNorm) / Double(outputs)
+                        alpha[u] = 0; beta[u] = 0   // ‖ẑ‖ is constant in z: no gradient.
+                        continue
+                    }
+                    let cosine = zy / (zNorm * yNorm)
+                    shared.losses[user] = (Double(squares[u]) / (zNorm * zNorm) - 2 * cosine + 1) / Double(outputs)
+                    alpha[u] = Float(scale * zy / (zNorm * zNorm * zNorm * yNorm))
+                    beta[u] = Float(scale / (zNorm * yNorm))
+                }
+                // G = α z − β y where the activation passes the gradient, else 0.
+                for o in 0..<outputs {
+                    let row = shared.p + o * users + lower
+                    for u in 0..<width {
+                        let z = row[u]
+                        let passes: Bool
+                        switch activation {
+                        case .relu: passes = z > 0
+                        case .relu6: passes = z > 0 && z < 6
+                        }
+                        row[u] = passes ? alpha[u] * z : 0
+                    }
+                }
+                for u in 0..<width {
+                    let user = lower + u
+                    for q in shared.offsets[user]..<shared.offsets[user + 1] {
+                        let index = Int(shared.targets[q]) * users + user
+                        // The target term applies where the activation passes; z was overwritten,
+                        // so a zero means "blocked" (α z = 0 only when z = 0, which also blocks).
+                        if shared.p[index] != 0 { shared.p[index] -= beta[u] }
+                    }
+                }
+            }
+        }}}}
+        return losses.reduce(0, +) / Double(users)
+    }
+
+    private struct Shared: @unchecked Sendable {
+        let p: UnsafeMutablePointer<Float>
+        let losses: UnsafeMutablePointer<Double>
+        let offsets: UnsafeBufferPointer<Int>
+        let targets: UnsafeBufferPointer<Int32>
+    }
+}
