@@ -30,15 +30,17 @@ let package = Package(
         /// Strong-generalization split, folds, top-K selection and ranking metrics.
         .target(name: "ELSAEvaluation", dependencies: ["ELSASparse", "ELSAData"]),
         /// EASE, popularity, dense and compressed ELSA item models, model files.
-        .target(name: "ELSAModels", dependencies: ["ELSALinearAlgebra", "ELSASparse", "ELSAEvaluation"]),
+        .target(name: "ELSAModels", dependencies: ["ELSALinearAlgebra", "ELSASparse", "ELSAData", "ELSAEvaluation"]),
         /// Nadam, the dense and sparse gradient steps, sparsification schedules and the trainer.
         .target(name: "ELSATraining", dependencies: ["ELSAModels"]),
         /// Inverted index, segments and segment-level recommendations of sparse models.
         .target(name: "ELSASegments", dependencies: ["ELSAModels"]),
+        /// Dataset loading, experiment runs, JSON reports and the compression study behind `elsa bench`.
+        .target(name: "ELSAExperiments", dependencies: ["ELSATraining", "ELSASegments"]),
         /// Umbrella module re-exporting the public modules.
         .target(name: "ELSA", dependencies: [
             "ELSALinearAlgebra", "ELSASparse", "ELSAData", "ELSAEvaluation",
-            "ELSAModels", "ELSATraining", "ELSASegments",
+            "ELSAModels", "ELSATraining", "ELSASegments", "ELSAExperiments",
         ]),
         .executableTarget(name: "elsa", dependencies: [
             "ELSA",
@@ -53,5 +55,6 @@ let package = Package(
         .testTarget(name: "ELSAModelsTests", dependencies: ["ELSAModels", "ELSAData"]),
         .testTarget(name: "ELSATrainingTests", dependencies: ["ELSATraining", "ELSAData"]),
         .testTarget(name: "ELSASegmentsTests", dependencies: ["ELSASegments", "ELSATraining", "ELSAData"]),
+        .testTarget(name: "ELSAExperimentsTests", dependencies: ["ELSAExperiments"]),
     ]
 )

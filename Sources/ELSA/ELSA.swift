@@ -5,3 +5,4 @@
 @_exported import ELSAModels
 @_exported import ELSATraining
 @_exported import ELSASegments
+@_exported import ELSAExperiments

@@ -13,7 +13,8 @@ public enum SyntheticData {
     ///   `secondSegmentProbability`. Each draw is, with probability
     ///   `noiseFraction`, a uniform item of the whole catalog; otherwise one of
     ///   the user's segments (equally likely), then an item of it by popularity.
-    ///   A draw that repeats one of the user's items is retried up to 32 times.
+    ///   A draw that repeats one of the user's items picks again from the same
+    ///   source, up to 32 times, then is given up.
     /// - Users are generated in order from one `SeededGenerator(seed:)`, so the
     ///   result depends on the configuration only.
     /// Users may end up with no interaction only if every draw collided (not
@@ -65,14 +66,13 @@ public enum SyntheticData {
             let draws = lowestCount + generator.next(below: highestCount - lowestCount + 1)
             row.removeAll(keepingCapacity: true)
             for _ in 0..<draws {
+                // The source (noise or one of the segments) is chosen once per draw;
+                // only the item is retried, so collisions do not shift draws to noise.
+                let isNoise = generator.nextUnitDouble() < configuration.noiseFraction
+                let segment = segments.count == 1 ? segments[0] : segments[generator.next(below: segments.count)]
                 for _ in 0..<32 {
-                    let item: Int
-                    if generator.nextUnitDouble() < configuration.noiseFraction {
-                        item = generator.next(below: itemCount)
-                    } else {
-                        let segment = segments.count == 1 ? segments[0] : segments[generator.next(below: segments.count)]
-                        item = Int(sample(segmentMembers[segment], cumulativeWeights[segment], &generator))
-                    }
+                    let item = isNoise ? generator.next(below: itemCount)
+                        : Int(sample(segmentMembers[segment], cumulativeWeights[segment], &generator))
                     if ownerStamp[item] != Int32(user) {
                         ownerStamp[item] = Int32(user)
                         row.append(Int32(item))

@@ -6,7 +6,7 @@ import Testing
 /// the package root) when they are there; skipped otherwise.
 @Suite struct RealDataTests {
     static let dataFolder: String = {
-        let packageRoot = URL(fileURLWithPath: #filePath)  // .../Tests/ELSADataTests/RealDataTests.swift
+        let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()  // .../Tests/ELSADataTests/RealDataTests.swift
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
     }()

@@ -1,0 +1,49 @@
+import Foundation
+import ELSAData
+import ELSAEvaluation
+import ELSALinearAlgebra
+import ELSAModels
+import ELSASparse
+
+/// A dataset with its strong-generalization split and the test folds, ready to train and evaluate on.
+public struct Experiment: Sendable {
+    public let source: DatasetSource
+    public let loaded: LoadedDataset
+    public let split: StrongGeneralizationSplit
+    public let folds: EvaluationFolds
+    public let seed: UInt64
+    public var threads: Int
+
+    public var dataset: InteractionDataset { loaded.dataset }
+    /// Training users' rows (users x items).
+    public var train: CSRMatrix { split.train }
+
+    /// Loads `source` and holds out `testUsers` users (capped at a fifth of the eligible users).
+    public init(source: DatasetSource, testUsers: Int, seed: UInt64, threads: Int) throws {
+        self.source = source
+        let loaded = try source.load()
+        self.loaded = loaded
+        self.seed = seed
+        self.threads = threads
+        let interactions = loaded.dataset.interactions
+        let eligible = (0..<interactions.rows).filter {
+            interactions.count(ofRow: $0) >= StrongGeneralizationSplit.minimumItemsPerEvaluatedUser
+        }.count
+        let count = min(testUsers, max(1, eligible / 5))
+        self.split = try StrongGeneralizationSplit(interactions: interactions, testUserCount: count, seed: seed)
+        self.folds = try split.testFolds()
+    }
+
+    /// Evaluates `model` on the test folds.
+    public func evaluate<Model: Recommender>(_ model: Model) throws -> EvaluationResult {
+        try Evaluator(threadCount: threads).evaluate(model, on: folds)
+    }
+
+    /// A report skeleton with the dataset's counts filled in.
+    public func report(model: String, result: EvaluationResult, seconds: Double) -> ExperimentReport {
+        ExperimentReport(model: model, dataset: source.name, format: source.format?.rawValue, metrics: result.metrics,
+                         users: dataset.userCount, items: dataset.itemCount, interactions: dataset.interactionCount,
+                         testUsers: split.testUsers.count, evaluatedFolds: result.evaluatedCount, seconds: seconds,
+                         evaluationSeconds: result.seconds, seed: seed)
+    }
+}

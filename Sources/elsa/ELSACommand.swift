@@ -1,0 +1,12 @@
+import ArgumentParser
+import ELSA
+
+@main
+struct ELSACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "elsa",
+        abstract: "Train, evaluate and compress ELSA item embeddings for recommendation.",
+        discussion: "Data formats: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")). Use --data synthetic for the embedded planted data set.",
+        subcommands: [DemoCommand.self, EvaluateCommand.self, TrainCommand.self, RecommendCommand.self]
+    )
+}

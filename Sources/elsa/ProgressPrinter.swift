@@ -1,0 +1,30 @@
+import Foundation
+import ELSA
+
+/// Prints a line per epoch to standard error and, in a terminal, a live bar within the epoch.
+final class ProgressPrinter: TrainingObserver {
+    private let live = isatty(2) != 0
+    private var lastDraw = Date.distantPast
+    var prefix = ""
+
+    func batchFinished(epoch: Int, batch: Int, of total: Int, loss: Double) {
+        guard live, Date().timeIntervalSince(lastDraw) > 0.2 || batch == total else { return }
+        lastDraw = Date()
+        let width = 30
+        let filled = width * batch / max(1, total)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(prefix)epoch \(epoch) [\(bar)] \(batch)/\(total) loss \(String(format: "%.6f", loss))".utf8))
+    }
+
+    func epochFinished(_ report: EpochReport) {
+        let clear = live ? "\r\u{1B}[K" : ""
+        let line = String(format: "%@%@epoch %3d  stage %2d  k %5d  loss %.6f  %7.2f s  %8.0f users/s\n",
+                          clear, prefix, report.epoch, report.stage, report.k, report.loss, report.seconds, report.usersPerSecond)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+/// Informational output goes to standard error so that standard output stays parseable.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,2 +1,0 @@
-import ELSA
-print("elsa")
