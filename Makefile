@@ -7,7 +7,7 @@ SWIFT ?= swift
 # the package from being used as a dependency). AVX2/FMA only where the CPU has them.
 HAS_AVX2 := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo yes)
 ifeq ($(HAS_AVX2),yes)
-CPU_FLAGS := -Xcc -march=x86-64-v3 -Xswiftc -target-cpu -Xswiftc x86-64-v3
+CPU_FLAGS := -Xcc -march=x86-64-v3 -Xswiftc -target-cpu -Xswiftc haswell
 endif
 RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked $(CPU_FLAGS)
 ELSA := .build/release/elsa

@@ -16,10 +16,12 @@ public struct ELSAModel: Recommender {
     public var threads: Int
     private let sparseScorer: SparseScorer?
 
-    /// - Parameter embedding: the item matrix; it is row-normalized here (idempotent for Â).
-    public init(embedding: ItemEmbedding, itemIDs: [String], threads: Int = 2) {
+    /// - Parameters:
+    ///   - embedding: the item matrix; it is row-normalized here unless `isNormalized`.
+    ///   - isNormalized: the rows already have unit norm (a loaded model): keep the values bit for bit.
+    public init(embedding: ItemEmbedding, itemIDs: [String], threads: Int = 2, isNormalized: Bool = false) {
         precondition(itemIDs.count == embedding.itemCount, "\(itemIDs.count) item ids for \(embedding.itemCount) items")
-        let normalized = embedding.rowNormalized()
+        let normalized = isNormalized ? embedding : embedding.rowNormalized()
         self.embedding = normalized
         self.itemIDs = itemIDs
         self.threads = threads

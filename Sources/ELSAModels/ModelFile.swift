@@ -125,7 +125,7 @@ public enum ModelFile {
             ids.append(String(decoding: try reader.bytes(length), as: UTF8.self))
         }
         guard reader.position == bytes.count - 8 else { throw ModelFileError.corrupt(file: path, reason: "trailing bytes") }
-        return (ELSAModel(embedding: embedding, itemIDs: ids, threads: threads), metadata)
+        return (ELSAModel(embedding: embedding, itemIDs: ids, threads: threads, isNormalized: true), metadata)
     }
 
     static func append<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {

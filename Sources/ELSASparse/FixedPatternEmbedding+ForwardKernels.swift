@@ -82,9 +82,11 @@ extension FixedPatternEmbedding {
 
     /// Writes `Pᵀ[o, u] = Σ_c Â[O[o], c] · Hᵀ[c, u]` (`outputs.count x b`). Cost `n_out · k · b`.
     ///
-    /// Each output row is `k` scaled rows of `Hᵀ` summed in registers, 64 users
-    /// at a time; output rows are split into contiguous ranges across threads.
-    /// Every element of `predictionsTransposed` is overwritten.
+    /// Output rows are split into contiguous ranges across threads. Each thread
+    /// walks the batch in panels of 32 users: it packs `Hᵀ[:, panel]` into an
+    /// L2-resident buffer (`dimension x 32`), then sums the `k` scaled panel rows
+    /// of each output row in registers, two output rows at a time. Every element
+    /// of `predictionsTransposed` is overwritten.
     /// - Precondition: `outputs.itemCount == itemCount`; `hiddenTransposed` has `dimension`
     ///   rows; `predictionsTransposed` is `outputs.count x hiddenTransposed.columns`.
     public func outputProduct(outputs: OutputItemSelection, hiddenTransposed: DenseMatrix,
@@ -99,25 +101,45 @@ extension FixedPatternEmbedding {
                      "output product writes a \(outputCount) x \(users) matrix, got \(predictionsTransposed.rows) x \(predictionsTransposed.columns)")
         if outputCount == 0 || users == 0 { return }
         let perRow = nonzerosPerRow
+        if perRow == 0 {
+            predictionsTransposed.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return
+        }
+        let latentCount = dimension
         let slots = effectiveThreads(threads, workItems: outputCount)
         outputs.items.withUnsafeBufferPointer { outputItems in
         columnIndices.withUnsafeBufferPointer { latents in
         values.withUnsafeBufferPointer { weights in
         hiddenTransposed.storage.withUnsafeBufferPointer { hidden in
         predictionsTransposed.storage.withUnsafeMutableBufferPointer { predictions in
-            let shared = UncheckedSendable((outputItems, latents.baseAddress, weights.baseAddress,
-                                            hidden.baseAddress, predictions.baseAddress!))
+            let shared = UncheckedSendable((outputItems, latents.baseAddress!, weights.baseAddress!,
+                                            hidden.baseAddress!, predictions.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, weights, hidden, predictions) = shared.value
-                for o in contiguousShare(of: outputCount, slot: slot, slots: slots) {
-                    let target = predictions + o * users
-                    guard let latents, let weights, let hidden else {
-                        target.update(repeating: 0, count: users)
-                        continue
+                let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
+                defer { panel.deallocate() }
+                let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
+                for panelIndex in 0..<Panel.count(users: users) {
+                    let start = panelIndex * Panel.width
+                    let lanes = min(Panel.width, users - start)
+                    Panel.pack(hidden, rows: latentCount, stride: users, start: start, lanes: lanes, into: panel)
+                    var o = rows.lowerBound
+                    while o + 2 <= rows.upperBound {
+                        let startA = Int(outputItems[o]) * perRow
+                        let startB = Int(outputItems[o + 1]) * perRow
+                        Panel.combinePair(entryCount: perRow,
+                                          rowsA: latents + startA, weightsA: weights + startA,
+                                          targetA: predictions + o * users + start,
+                                          rowsB: latents + startB, weightsB: weights + startB,
+                                          targetB: predictions + (o + 1) * users + start,
+                                          panel: panel, lanes: lanes)
+                        o += 2
                     }
-                    let rowStart = Int(outputItems[o]) * perRow
-                    combineRows(entryCount: perRow, sourceRows: latents + rowStart, weights: weights + rowStart,
-                                source: hidden, width: users, target: target)
+                    if o < rows.upperBound {
+                        let rowStart = Int(outputItems[o]) * perRow
+                        Panel.combine(entryCount: perRow, rows: latents + rowStart, weights: weights + rowStart,
+                                      panel: panel, lanes: lanes, target: predictions + o * users + start)
+                    }
                 }
             }
         }}}}}

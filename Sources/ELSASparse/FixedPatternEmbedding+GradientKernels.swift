@@ -14,9 +14,11 @@ extension FixedPatternEmbedding {
     /// Adds `Σ_u Gᵀ[o, u] · Hᵀ[c, u]` to `gradient` at every stored entry `(O[o], c)`:
     /// `dL/dÂ_O = Gᵀ H` sampled at the pattern. Cost `n_out · k · b`.
     ///
-    /// Four dot products at a time share the loads of a row of `Gᵀ`; output rows
-    /// are split into contiguous ranges across threads (items of `outputs` are
-    /// distinct, so no two threads write the same entry).
+    /// Output rows are split into contiguous ranges across threads (items of
+    /// `outputs` are distinct, so no two threads write the same entry). Each
+    /// thread walks the batch in panels of 32 users: it packs `Hᵀ[:, panel]`
+    /// into an L2-resident buffer and adds, for every output row, the panel's
+    /// share of its `k` dot products (eight at a time, reduced together).
     /// - Precondition: `outputs.itemCount == itemCount`; `upstreamTransposed` is
     ///   `outputs.count x b`, `hiddenTransposed` is `dimension x b`; `gradient.count == values.count`.
     public func accumulateOutputGradient(outputs: OutputItemSelection, upstreamTransposed: DenseMatrix,
@@ -33,6 +35,7 @@ extension FixedPatternEmbedding {
         precondition(gradient.count == values.count, "gradient needs \(values.count) values, got \(gradient.count)")
         let perRow = nonzerosPerRow
         if outputCount == 0 || users == 0 || perRow == 0 { return }
+        let latentCount = dimension
         let slots = effectiveThreads(threads, workItems: outputCount)
         outputs.items.withUnsafeBufferPointer { outputItems in
         columnIndices.withUnsafeBufferPointer { latents in
@@ -43,13 +46,18 @@ extension FixedPatternEmbedding {
                                             hidden.baseAddress!, gradientBuffer.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, upstream, hidden, gradient) = shared.value
-                let sums = UnsafeMutablePointer<Float>.allocate(capacity: perRow)
-                defer { sums.deallocate() }
-                for o in contiguousShare(of: outputCount, slot: slot, slots: slots) {
-                    let rowStart = Int(outputItems[o]) * perRow
-                    dotRows(left: upstream + o * users, entryCount: perRow, sourceRows: latents + rowStart,
-                            source: hidden, width: users, results: sums)
-                    for j in 0..<perRow { gradient[rowStart + j] += sums[j] }
+                let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
+                defer { panel.deallocate() }
+                let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
+                for panelIndex in 0..<Panel.count(users: users) {
+                    let start = panelIndex * Panel.width
+                    let lanes = min(Panel.width, users - start)
+                    Panel.pack(hidden, rows: latentCount, stride: users, start: start, lanes: lanes, into: panel)
+                    for o in rows {
+                        let rowStart = Int(outputItems[o]) * perRow
+                        Panel.dot(left: Panel.load(upstream + o * users + start, lanes: lanes), entryCount: perRow,
+                                  rows: latents + rowStart, panel: panel, sums: gradient + rowStart)
+                    }
                 }
             }
         }}}}}
@@ -58,70 +66,75 @@ extension FixedPatternEmbedding {
     /// Writes `(dL/dH)ᵀ[c, u] = Σ_o Â[O[o], c] · Gᵀ[o, u]` (`dimension x b`):
     /// `Â_Oᵀ Gᵀ`. Cost `n_out · k · b`.
     ///
-    /// Latent `c` gathers the output rows that store an entry at `c` from
-    /// `latentIndex` and sums them in registers, so every row of the result is
-    /// written by one thread (latents are dealt to threads round-robin). Every
-    /// element of `hiddenGradientTransposed` is overwritten.
-    /// - Precondition: `latentIndex` was built from this embedding's pattern;
-    ///   `outputs.itemCount == itemCount`; `upstreamTransposed` has `outputs.count`
-    ///   rows; `hiddenGradientTransposed` is `dimension x upstreamTransposed.columns`.
-    public func hiddenGradient(outputs: OutputItemSelection, upstreamTransposed: DenseMatrix, latentIndex: LatentIndex,
+    /// The batch is cut into panels of 32 users dealt to threads round-robin;
+    /// a thread owns whole panels of the result, so no element is written by two
+    /// threads. For its panel it accumulates into an L2-resident `dimension x 32`
+    /// buffer: every output row's 32 upstream values are loaded once and added,
+    /// scaled, to the buffer rows of its `k` latents. Every element of
+    /// `hiddenGradientTransposed` is overwritten.
+    /// - Precondition: `outputs.itemCount == itemCount`; `upstreamTransposed` has
+    ///   `outputs.count` rows; `hiddenGradientTransposed` is `dimension x upstreamTransposed.columns`.
+    public func hiddenGradient(outputs: OutputItemSelection, upstreamTransposed: DenseMatrix,
                                into hiddenGradientTransposed: inout DenseMatrix, threads: Int = KernelThreads.available) {
         checkValueCount()
-        precondition(latentIndex.matchesShape(of: self),
-                     "latent index of \(latentIndex.itemCount) x \(latentIndex.dimension) with \(latentIndex.nonzerosPerRow) per row "
-                        + "does not match the embedding \(itemCount) x \(dimension) with \(nonzerosPerRow) per row")
         precondition(outputs.itemCount == itemCount, "outputs index \(outputs.itemCount) items, the embedding has \(itemCount)")
         let users = upstreamTransposed.columns
-        precondition(upstreamTransposed.rows == outputs.count,
-                     "hidden gradient needs Gᵀ with \(outputs.count) rows, got \(upstreamTransposed.rows)")
+        let outputCount = outputs.count
+        precondition(upstreamTransposed.rows == outputCount,
+                     "hidden gradient needs Gᵀ with \(outputCount) rows, got \(upstreamTransposed.rows)")
         precondition(hiddenGradientTransposed.rows == dimension && hiddenGradientTransposed.columns == users,
                      "hidden gradient writes a \(dimension) x \(users) matrix, got \(hiddenGradientTransposed.rows) x \(hiddenGradientTransposed.columns)")
         let latentCount = dimension
         if latentCount == 0 || users == 0 { return }
-        let longest = latentIndex.longestList
-        let slots = effectiveThreads(threads, workItems: latentCount)
-        latentIndex.latentOffsets.withUnsafeBufferPointer { latentOffsets in
-        latentIndex.items.withUnsafeBufferPointer { indexItems in
-        latentIndex.valuePositions.withUnsafeBufferPointer { positions in
-        outputs.outputRowOfItem.withUnsafeBufferPointer { outputRowOfItem in
+        let perRow = nonzerosPerRow
+        if perRow == 0 || outputCount == 0 {
+            hiddenGradientTransposed.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return
+        }
+        let panelCount = Panel.count(users: users)
+        let slots = effectiveThreads(threads, workItems: panelCount)
+        outputs.items.withUnsafeBufferPointer { outputItems in
+        columnIndices.withUnsafeBufferPointer { latents in
         values.withUnsafeBufferPointer { weights in
         upstreamTransposed.storage.withUnsafeBufferPointer { upstream in
         hiddenGradientTransposed.storage.withUnsafeMutableBufferPointer { result in
-            let shared = UncheckedSendable((latentOffsets, indexItems, positions, outputRowOfItem, weights,
-                                            upstream.baseAddress, result.baseAddress!))
+            let shared = UncheckedSendable((outputItems, latents.baseAddress!, weights.baseAddress!,
+                                            upstream.baseAddress!, result.baseAddress!))
             runSlots(slots) { slot in
-                let (latentOffsets, indexItems, positions, outputRowOfItem, weights, upstream, result) = shared.value
-                let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, longest))
-                let rowWeights = UnsafeMutablePointer<Float>.allocate(capacity: max(1, longest))
-                defer { rows.deallocate(); rowWeights.deallocate() }
-                for c in stride(from: slot, to: latentCount, by: slots) {
-                    var count = 0
-                    for q in latentOffsets[c]..<latentOffsets[c + 1] {
-                        let row = outputRowOfItem[Int(indexItems[q])]
-                        if row >= 0 {
-                            rows[count] = row
-                            rowWeights[count] = weights[Int(positions[q])]
-                            count += 1
+                let (outputItems, latents, weights, upstream, result) = shared.value
+                let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
+                defer { panel.deallocate() }
+                for panelIndex in stride(from: slot, to: panelCount, by: slots) {
+                    let start = panelIndex * Panel.width
+                    let lanes = min(Panel.width, users - start)
+                    panel.update(repeating: 0, count: latentCount * Panel.width)
+                    for o in 0..<outputCount {
+                        let (g0, g1, g2, g3) = Panel.load(upstream + o * users + start, lanes: lanes)
+                        let rowStart = Int(outputItems[o]) * perRow
+                        for p in rowStart..<(rowStart + perRow) {
+                            let w = SIMD8<Float>(repeating: weights[p])
+                            let row = panel + Int(latents[p]) * Panel.width
+                            storeVector8(loadVector8(row) + w * g0, row)
+                            storeVector8(loadVector8(row + 8) + w * g1, row + 8)
+                            storeVector8(loadVector8(row + 16) + w * g2, row + 16)
+                            storeVector8(loadVector8(row + 24) + w * g3, row + 24)
                         }
                     }
-                    let target = result + c * users
-                    if count == 0 {
-                        target.update(repeating: 0, count: users)
-                    } else {
-                        combineRows(entryCount: count, sourceRows: rows, weights: rowWeights,
-                                    source: upstream!, width: users, target: target)
+                    for c in 0..<latentCount {
+                        let row = panel + c * Panel.width
+                        Panel.store(loadVector8(row), loadVector8(row + 8), loadVector8(row + 16), loadVector8(row + 24),
+                                    lanes: lanes, into: result + c * users + start)
                     }
                 }
             }
-        }}}}}}}
+        }}}}}
     }
 
-    /// `(dL/dH)ᵀ` as a new `dimension x b` matrix; see `hiddenGradient(outputs:upstreamTransposed:latentIndex:into:threads:)`.
-    public func hiddenGradient(outputs: OutputItemSelection, upstreamTransposed: DenseMatrix, latentIndex: LatentIndex,
+    /// `(dL/dH)ᵀ` as a new `dimension x b` matrix; see `hiddenGradient(outputs:upstreamTransposed:into:threads:)`.
+    public func hiddenGradient(outputs: OutputItemSelection, upstreamTransposed: DenseMatrix,
                                threads: Int = KernelThreads.available) -> DenseMatrix {
         var hiddenGradientTransposed = DenseMatrix(rows: dimension, columns: upstreamTransposed.columns)
-        hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed, latentIndex: latentIndex,
+        hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed,
                        into: &hiddenGradientTransposed, threads: threads)
         return hiddenGradientTransposed
     }

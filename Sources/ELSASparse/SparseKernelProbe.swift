@@ -12,7 +12,6 @@ public enum SparseKernelProbe {
         public let nonzerosPerRow: Int
         public let topKSeconds: Double
         public let normalizationSeconds: Double
-        public let latentIndexSeconds: Double
         public let inputProductSeconds: Double
         public let outputProductSeconds: Double
         public let outputGradientSeconds: Double
@@ -31,7 +30,7 @@ public enum SparseKernelProbe {
                 + "output gradient \(f(outputGradientSeconds)) s (\(f(outputGradientGigaflops)) GFLOP/s), "
                 + "hidden gradient \(f(hiddenGradientSeconds)) s (\(f(hiddenGradientGigaflops)) GFLOP/s), "
                 + "input product \(f(inputProductSeconds)) s, input gradient \(f(inputGradientSeconds)) s, "
-                + "top-k \(f(topKSeconds)) s, normalization \(f(normalizationSeconds)) s, latent index \(f(latentIndexSeconds)) s"
+                + "top-k \(f(topKSeconds)) s, normalization \(f(normalizationSeconds)) s"
         }
     }
 
@@ -103,8 +102,6 @@ public enum SparseKernelProbe {
                 var normalized = embedding
                 var norms: [Float] = []
                 let normalizationSeconds = best(of: repetitions) { (normalized, norms) = embedding.normalizedRows(threads: threads) }
-                var index = LatentIndex(FixedPatternEmbedding(itemCount: 0, dimension: dimension, nonzerosPerRow: 0, columnIndices: [], values: []))
-                let latentIndexSeconds = best(of: 1) { index = LatentIndex(normalized) }
                 var hiddenTransposed = DenseMatrix(rows: dimension, columns: users)
                 let inputSeconds = best(of: repetitions) {
                     normalized.inputProduct(batch: batch, into: &hiddenTransposed, threads: threads)
@@ -121,7 +118,7 @@ public enum SparseKernelProbe {
                 }
                 var hiddenGradientTransposed = DenseMatrix(rows: dimension, columns: users)
                 let hiddenGradientSeconds = best(of: repetitions) {
-                    normalized.hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed, latentIndex: index,
+                    normalized.hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed,
                                               into: &hiddenGradientTransposed, threads: threads)
                 }
                 let inputGradientSeconds = best(of: repetitions) {
@@ -131,7 +128,7 @@ public enum SparseKernelProbe {
                 }
                 _ = norms
                 timings.append(Timing(nonzerosPerRow: k, topKSeconds: topKSeconds, normalizationSeconds: normalizationSeconds,
-                                      latentIndexSeconds: latentIndexSeconds, inputProductSeconds: inputSeconds,
+                                      inputProductSeconds: inputSeconds,
                                       outputProductSeconds: outputSeconds, outputGradientSeconds: outputGradientSeconds,
                                       hiddenGradientSeconds: hiddenGradientSeconds, inputGradientSeconds: inputGradientSeconds,
                                       usefulFlops: 2 * Double(outputCount) * Double(k) * Double(users)))

@@ -33,4 +33,20 @@ import Testing
         #expect(paper.interactionsRemovedBySupport == 336)
         #expect(paper.userCount == 70_595 && paper.itemCount == 24_915)
     }
+
+    @Test(.enabled(if: exists("citeulike-a/users.dat"), "citeulike-a is not present"))
+    func citeULikeCounts() throws {
+        let raw = try InteractionReader.read(path: Self.dataFolder + "/citeulike-a", format: .citeulike)
+        let report = try Preprocessing.apply(raw, options: .keepAll).report
+        #expect(report.userCount == 5_551 && report.itemCount == 16_980 && report.interactionCount == 204_986)
+    }
+
+    @Test(.enabled(if: exists("ml-latest-small/ratings.csv"), "ml-latest-small is not present"))
+    func movieLensLatestSmallCounts() throws {
+        let raw = try InteractionReader.read(path: Self.dataFolder + "/ml-latest-small/ratings.csv", format: .movielens)
+        #expect(raw.count == 100_836 && raw.userIDs.count == 610 && raw.itemIDs.count == 9_724)
+        let report = try Preprocessing.apply(raw, options: PreprocessingOptions(minRating: 4, minUserSupport: 1)).report
+        #expect(report.interactionCount == 48_580)  // rated >= 4, before support filtering
+        #expect(report.usersWithoutInteractions == 1)  // one of the 610 users rated nothing >= 4
+    }
 }

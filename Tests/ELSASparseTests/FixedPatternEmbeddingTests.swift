@@ -81,18 +81,6 @@ struct FixedPatternEmbeddingTests {
         #expect(again == gradient)
     }
 
-    @Test("latent index lists the items of every latent with their value positions")
-    func latentIndex() {
-        let embedding = FixedPatternEmbedding(itemCount: 3, dimension: 4, nonzerosPerRow: 2,
-                                              columnIndices: [0, 2, 2, 3, 0, 3], values: [1, 2, 3, 4, 5, 6])
-        let index = LatentIndex(embedding)
-        #expect(index.latentOffsets == [0, 2, 2, 4, 6])
-        #expect(index.items == [0, 2, 0, 1, 1, 2])
-        #expect(index.valuePositions == [0, 4, 1, 2, 3, 5])
-        #expect(index.longestList == 2)
-        #expect(index.matchesShape(of: embedding))
-    }
-
     @Test("output selection maps items to output rows")
     func outputSelection() {
         let selection = OutputItemSelection(items: [4, 0, 2], itemCount: 5)

@@ -45,17 +45,16 @@ struct GradientKernelTests {
         var generator = SeededGenerator(seed: 400 + UInt64(shape))
         let items = 60
         let embedding = randomEmbedding(items: items, dimension: dimension, k: k, using: &generator)
-        let index = LatentIndex(embedding)
         for outputs in [randomOutputItems(count: 23, of: items, using: &generator), OutputItemSelection(allItemsOf: items)] {
             let upstreamTransposed = randomDense(rows: outputs.count, columns: users, using: &generator)
             let expected = BLAS.multiply(embedding.toDense().gatherRows(outputs.items), upstreamTransposed, transposeA: .transpose)
             var actual = DenseMatrix(rows: dimension, columns: users, repeating: 5)
-            embedding.hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed, latentIndex: index,
+            embedding.hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed,
                                      into: &actual, threads: 1)
             #expect(relativeError(actual, expected) <= 1e-5)
             for threads in [2, 3] {
                 #expect(embedding.hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed,
-                                                 latentIndex: index, threads: threads) == actual)
+                                                 threads: threads) == actual)
             }
         }
     }
@@ -102,7 +101,7 @@ struct GradientKernelTests {
         embedding.accumulateOutputGradient(outputs: outputs, upstreamTransposed: upstreamTransposed,
                                            hiddenTransposed: hiddenTransposed, into: &gradient, threads: 2)
         let hiddenGradientTransposed = embedding.hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed,
-                                                                latentIndex: LatentIndex(embedding), threads: 2)
+                                                                                threads: 2)
         embedding.accumulateInputGradient(batchTransposed: batch.transposed(), hiddenGradientTransposed: hiddenGradientTransposed,
                                           into: &gradient, threads: 2)
 

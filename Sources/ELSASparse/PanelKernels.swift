@@ -1,0 +1,159 @@
+/// Panel kernels: the batch dimension is cut into panels of 32 users, and the
+/// matrix that is read at random rows is first packed panel by panel into a
+/// contiguous `rows x 32` buffer (512 KB for 4096 rows) that stays in the L2
+/// cache while every output row streams past it.
+///
+/// All arithmetic runs 32 lanes wide (four SIMD8 vectors) on zero-padded
+/// panels, so each output element sees the same sequence of operations
+/// whatever the thread count; partial panels store only their valid lanes.
+enum Panel {
+    /// Users per panel.
+    static let width = 32
+
+    /// Number of panels covering `users` users.
+    @inline(__always)
+    static func count(users: Int) -> Int { (users + width - 1) / width }
+
+    /// Copies columns `start ..< start + lanes` of the `rows x stride` row-major
+    /// `source` into `panel` (`rows x 32`), zero-padding lanes beyond `lanes`.
+    @inline(__always)
+    static func pack(_ source: UnsafePointer<Float>, rows: Int, stride: Int, start: Int, lanes: Int,
+                     into panel: UnsafeMutablePointer<Float>) {
+        if lanes == width {
+            for r in 0..<rows {
+                let from = source + r * stride + start
+                let to = panel + r * width
+                storeVector8(loadVector8(from), to)
+                storeVector8(loadVector8(from + 8), to + 8)
+                storeVector8(loadVector8(from + 16), to + 16)
+                storeVector8(loadVector8(from + 24), to + 24)
+            }
+        } else {
+            for r in 0..<rows {
+                let from = source + r * stride + start
+                let to = panel + r * width
+                for lane in 0..<width { to[lane] = lane < lanes ? from[lane] : 0 }
+            }
+        }
+    }
+
+    /// Stores the four vectors of a 32-lane result into `target`, only the first `lanes` lanes.
+    @inline(__always)
+    static func store(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ v2: SIMD8<Float>, _ v3: SIMD8<Float>,
+                      lanes: Int, into target: UnsafeMutablePointer<Float>) {
+        if lanes == width {
+            storeVector8(v0, target)
+            storeVector8(v1, target + 8)
+            storeVector8(v2, target + 16)
+            storeVector8(v3, target + 24)
+        } else {
+            for lane in 0..<lanes {
+                let vector = lane < 8 ? v0 : lane < 16 ? v1 : lane < 24 ? v2 : v3
+                target[lane] = vector[lane & 7]
+            }
+        }
+    }
+
+    /// Loads 32 lanes starting at `source`, zero beyond `lanes`.
+    @inline(__always)
+    static func load(_ source: UnsafePointer<Float>, lanes: Int)
+        -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        if lanes == width {
+            return (loadVector8(source), loadVector8(source + 8), loadVector8(source + 16), loadVector8(source + 24))
+        }
+        var v0 = SIMD8<Float>.zero, v1 = SIMD8<Float>.zero, v2 = SIMD8<Float>.zero, v3 = SIMD8<Float>.zero
+        for lane in 0..<lanes {
+            switch lane >> 3 {
+            case 0: v0[lane & 7] = source[lane]
+            case 1: v1[lane & 7] = source[lane]
+            case 2: v2[lane & 7] = source[lane]
+            default: v3[lane & 7] = source[lane]
+            }
+        }
+        return (v0, v1, v2, v3)
+    }
+
+    /// `target[lanes] = Σ_e weights[e] · panel[rows[e]]` for one output row, over a packed panel.
+    @inline(__always)
+    static func combine(entryCount: Int, rows: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
+                        panel: UnsafePointer<Float>, lanes: Int, target: UnsafeMutablePointer<Float>) {
+        var a0 = SIMD8<Float>.zero, a1 = SIMD8<Float>.zero, a2 = SIMD8<Float>.zero, a3 = SIMD8<Float>.zero
+        for e in 0..<entryCount {
+            let w = SIMD8<Float>(repeating: weights[e])
+            let row = panel + Int(rows[e]) * width
+            a0 += w * loadVector8(row)
+            a1 += w * loadVector8(row + 8)
+            a2 += w * loadVector8(row + 16)
+            a3 += w * loadVector8(row + 24)
+        }
+        store(a0, a1, a2, a3, lanes: lanes, into: target)
+    }
+
+    /// Two output rows with the same number of entries at once (eight independent accumulators).
+    @inline(__always)
+    static func combinePair(entryCount: Int,
+                            rowsA: UnsafePointer<Int32>, weightsA: UnsafePointer<Float>, targetA: UnsafeMutablePointer<Float>,
+                            rowsB: UnsafePointer<Int32>, weightsB: UnsafePointer<Float>, targetB: UnsafeMutablePointer<Float>,
+                            panel: UnsafePointer<Float>, lanes: Int) {
+        var a0 = SIMD8<Float>.zero, a1 = SIMD8<Float>.zero, a2 = SIMD8<Float>.zero, a3 = SIMD8<Float>.zero
+        var b0 = SIMD8<Float>.zero, b1 = SIMD8<Float>.zero, b2 = SIMD8<Float>.zero, b3 = SIMD8<Float>.zero
+        for e in 0..<entryCount {
+            let wA = SIMD8<Float>(repeating: weightsA[e])
+            let rowA = panel + Int(rowsA[e]) * width
+            let wB = SIMD8<Float>(repeating: weightsB[e])
+            let rowB = panel + Int(rowsB[e]) * width
+            a0 += wA * loadVector8(rowA)
+            a1 += wA * loadVector8(rowA + 8)
+            a2 += wA * loadVector8(rowA + 16)
+            a3 += wA * loadVector8(rowA + 24)
+            b0 += wB * loadVector8(rowB)
+            b1 += wB * loadVector8(rowB + 8)
+            b2 += wB * loadVector8(rowB + 16)
+            b3 += wB * loadVector8(rowB + 24)
+        }
+        store(a0, a1, a2, a3, lanes: lanes, into: targetA)
+        store(b0, b1, b2, b3, lanes: lanes, into: targetB)
+    }
+
+    /// `sums[e] += Σ_lanes left · panel[rows[e]]` for `e` in `0..<entryCount` (32 lanes, zero-padded).
+    ///
+    /// Eight entries at a time: their eight lane vectors are reduced together by
+    /// a tree of half-vector additions into one vector of eight sums.
+    @inline(__always)
+    static func dot(left: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>), entryCount: Int,
+                    rows: UnsafePointer<Int32>, panel: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>) {
+        let (g0, g1, g2, g3) = left
+        @inline(__always) func lanes(_ e: Int) -> SIMD8<Float> {
+            let row = panel + Int(rows[e]) * width
+            var v = g0 * loadVector8(row)
+            v += g1 * loadVector8(row + 8)
+            v += g2 * loadVector8(row + 16)
+            v += g3 * loadVector8(row + 24)
+            return v
+        }
+        @inline(__always) func pairHalves(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+            SIMD8(lowHalf: x.lowHalf + x.highHalf, highHalf: y.lowHalf + y.highHalf)
+        }
+        @inline(__always) func pairNeighbours(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+            SIMD8(lowHalf: x.evenHalf + x.oddHalf, highHalf: y.evenHalf + y.oddHalf)
+        }
+        var e = 0
+        while e + 8 <= entryCount {
+            // pairHalves: lanes 0-3 hold 4 partial sums of the first vector, 4-7 of the second.
+            let q01 = pairHalves(lanes(e), lanes(e + 1))
+            let q23 = pairHalves(lanes(e + 2), lanes(e + 3))
+            let q45 = pairHalves(lanes(e + 4), lanes(e + 5))
+            let q67 = pairHalves(lanes(e + 6), lanes(e + 7))
+            // pairNeighbours: two partial sums per entry, then one.
+            let r0123 = pairNeighbours(q01, q23)
+            let r4567 = pairNeighbours(q45, q67)
+            let total = pairNeighbours(r0123, r4567)
+            storeVector8(loadVector8(sums + e) + total, sums + e)
+            e += 8
+        }
+        while e < entryCount {
+            sums[e] += lanes(e).sum()
+            e += 1
+        }
+    }
+}
