@@ -117,28 +117,34 @@ extension FixedPatternEmbedding {
             runSlots(slots) { slot in
                 let (outputItems, latents, weights, hidden, predictions) = shared.value
                 let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
-                defer { panel.deallocate() }
+                let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
+                defer { panel.deallocate(); staged.deallocate() }
                 let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
                 for panelIndex in 0..<Panel.count(users: users) {
                     let start = panelIndex * Panel.width
                     let lanes = min(Panel.width, users - start)
                     Panel.pack(hidden, rows: latentCount, stride: users, start: start, lanes: lanes, into: panel)
-                    var o = rows.lowerBound
-                    while o + 2 <= rows.upperBound {
-                        let startA = Int(outputItems[o]) * perRow
-                        let startB = Int(outputItems[o + 1]) * perRow
-                        Panel.combinePair(entryCount: perRow,
-                                          rowsA: latents + startA, weightsA: weights + startA,
-                                          targetA: predictions + o * users + start,
-                                          rowsB: latents + startB, weightsB: weights + startB,
-                                          targetB: predictions + (o + 1) * users + start,
-                                          panel: panel, lanes: lanes)
-                        o += 2
-                    }
-                    if o < rows.upperBound {
-                        let rowStart = Int(outputItems[o]) * perRow
-                        Panel.combine(entryCount: perRow, rows: latents + rowStart, weights: weights + rowStart,
-                                      panel: panel, lanes: lanes, target: predictions + o * users + start)
+                    for chunkStart in stride(from: rows.lowerBound, to: rows.upperBound, by: Panel.chunkRows) {
+                        let chunkCount = min(Panel.chunkRows, rows.upperBound - chunkStart)
+                        var r = 0
+                        while r + 2 <= chunkCount {
+                            let startA = Int(outputItems[chunkStart + r]) * perRow
+                            let startB = Int(outputItems[chunkStart + r + 1]) * perRow
+                            Panel.combinePair(entryCount: perRow,
+                                              rowsA: latents + startA, weightsA: weights + startA,
+                                              targetA: staged + r * Panel.width,
+                                              rowsB: latents + startB, weightsB: weights + startB,
+                                              targetB: staged + (r + 1) * Panel.width,
+                                              panel: panel, lanes: Panel.width)
+                            r += 2
+                        }
+                        if r < chunkCount {
+                            let rowStart = Int(outputItems[chunkStart + r]) * perRow
+                            Panel.combine(entryCount: perRow, rows: latents + rowStart, weights: weights + rowStart,
+                                          panel: panel, lanes: Panel.width, target: staged + r * Panel.width)
+                        }
+                        Panel.unpack(staged, rows: chunkCount, into: predictions + chunkStart * users,
+                                     stride: users, start: start, lanes: lanes)
                     }
                 }
             }

@@ -47,16 +47,22 @@ extension FixedPatternEmbedding {
             runSlots(slots) { slot in
                 let (outputItems, latents, upstream, hidden, gradient) = shared.value
                 let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
-                defer { panel.deallocate() }
+                let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
+                defer { panel.deallocate(); staged.deallocate() }
                 let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
                 for panelIndex in 0..<Panel.count(users: users) {
                     let start = panelIndex * Panel.width
                     let lanes = min(Panel.width, users - start)
                     Panel.pack(hidden, rows: latentCount, stride: users, start: start, lanes: lanes, into: panel)
-                    for o in rows {
-                        let rowStart = Int(outputItems[o]) * perRow
-                        Panel.dot(left: Panel.load(upstream + o * users + start, lanes: lanes), entryCount: perRow,
-                                  rows: latents + rowStart, panel: panel, sums: gradient + rowStart)
+                    for chunkStart in stride(from: rows.lowerBound, to: rows.upperBound, by: Panel.chunkRows) {
+                        let chunkCount = min(Panel.chunkRows, rows.upperBound - chunkStart)
+                        Panel.pack(upstream + chunkStart * users, rows: chunkCount, stride: users, start: start,
+                                   lanes: lanes, into: staged)
+                        for r in 0..<chunkCount {
+                            let rowStart = Int(outputItems[chunkStart + r]) * perRow
+                            Panel.dot(left: Panel.load(staged + r * Panel.width, lanes: Panel.width), entryCount: perRow,
+                                      rows: latents + rowStart, panel: panel, sums: gradient + rowStart)
+                        }
                     }
                 }
             }
@@ -103,21 +109,27 @@ extension FixedPatternEmbedding {
             runSlots(slots) { slot in
                 let (outputItems, latents, weights, upstream, result) = shared.value
                 let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
-                defer { panel.deallocate() }
+                let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
+                defer { panel.deallocate(); staged.deallocate() }
                 for panelIndex in stride(from: slot, to: panelCount, by: slots) {
                     let start = panelIndex * Panel.width
                     let lanes = min(Panel.width, users - start)
                     panel.update(repeating: 0, count: latentCount * Panel.width)
-                    for o in 0..<outputCount {
-                        let (g0, g1, g2, g3) = Panel.load(upstream + o * users + start, lanes: lanes)
-                        let rowStart = Int(outputItems[o]) * perRow
-                        for p in rowStart..<(rowStart + perRow) {
-                            let w = SIMD8<Float>(repeating: weights[p])
-                            let row = panel + Int(latents[p]) * Panel.width
-                            storeVector8(loadVector8(row) + w * g0, row)
-                            storeVector8(loadVector8(row + 8) + w * g1, row + 8)
-                            storeVector8(loadVector8(row + 16) + w * g2, row + 16)
-                            storeVector8(loadVector8(row + 24) + w * g3, row + 24)
+                    for chunkStart in stride(from: 0, to: outputCount, by: Panel.chunkRows) {
+                        let chunkCount = min(Panel.chunkRows, outputCount - chunkStart)
+                        Panel.pack(upstream + chunkStart * users, rows: chunkCount, stride: users, start: start,
+                                   lanes: lanes, into: staged)
+                        for r in 0..<chunkCount {
+                            let (g0, g1, g2, g3) = Panel.load(staged + r * Panel.width, lanes: Panel.width)
+                            let rowStart = Int(outputItems[chunkStart + r]) * perRow
+                            for p in rowStart..<(rowStart + perRow) {
+                                let w = SIMD8<Float>(repeating: weights[p])
+                                let row = panel + Int(latents[p]) * Panel.width
+                                storeVector8(loadVector8(row) + w * g0, row)
+                                storeVector8(loadVector8(row + 8) + w * g1, row + 8)
+                                storeVector8(loadVector8(row + 16) + w * g2, row + 16)
+                                storeVector8(loadVector8(row + 24) + w * g3, row + 24)
+                            }
                         }
                     }
                     for c in 0..<latentCount {

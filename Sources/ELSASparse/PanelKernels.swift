@@ -9,6 +9,11 @@
 enum Panel {
     /// Users per panel.
     static let width = 32
+    /// Output rows whose 32-user slices are staged together in a contiguous
+    /// `chunkRows x 32` buffer (16 KB): rows of the `n_out x b` matrices lie 4 KB
+    /// apart for `b = 1024`, a stride that the hardware prefetcher does not follow,
+    /// so they are copied in (or out) by a plain loop with many loads in flight.
+    static let chunkRows = 128
 
     /// Number of panels covering `users` users.
     @inline(__always)
@@ -34,6 +39,18 @@ enum Panel {
                 let to = panel + r * width
                 for lane in 0..<width { to[lane] = lane < lanes ? from[lane] : 0 }
             }
+        }
+    }
+
+    /// Copies `rows x 32` packed values back to columns `start ..< start + lanes` of a row-major
+    /// matrix with row stride `stride` (only the first `lanes` lanes of every row).
+    @inline(__always)
+    static func unpack(_ panel: UnsafePointer<Float>, rows: Int, into target: UnsafeMutablePointer<Float>,
+                       stride: Int, start: Int, lanes: Int) {
+        for r in 0..<rows {
+            let from = panel + r * width
+            store(loadVector8(from), loadVector8(from + 8), loadVector8(from + 16), loadVector8(from + 24),
+                  lanes: lanes, into: target + r * stride + start)
         }
     }
 
