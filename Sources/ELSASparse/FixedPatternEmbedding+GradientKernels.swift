@@ -48,7 +48,8 @@ extension FixedPatternEmbedding {
                 let (outputItems, latents, upstream, hidden, gradient) = shared.value
                 let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
                 let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
-                defer { panel.deallocate(); staged.deallocate() }
+                let laneSums = UnsafeMutablePointer<Float>.allocate(capacity: 8 * perRow)
+                defer { panel.deallocate(); staged.deallocate(); laneSums.deallocate() }
                 let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
                 for panelIndex in 0..<Panel.count(users: users) {
                     let start = panelIndex * Panel.width
@@ -61,7 +62,7 @@ extension FixedPatternEmbedding {
                         for r in 0..<chunkCount {
                             let rowStart = Int(outputItems[chunkStart + r]) * perRow
                             Panel.dot(left: Panel.load(staged + r * Panel.width, lanes: Panel.width), entryCount: perRow,
-                                      rows: latents + rowStart, panel: panel, sums: gradient + rowStart)
+                                      rows: latents + rowStart, panel: panel, laneSums: laneSums, sums: gradient + rowStart)
                         }
                     }
                 }

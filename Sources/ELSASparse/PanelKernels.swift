@@ -134,43 +134,27 @@ enum Panel {
 
     /// `sums[e] += Σ_lanes left · panel[rows[e]]` for `e` in `0..<entryCount` (32 lanes, zero-padded).
     ///
-    /// Eight entries at a time: their eight lane vectors are reduced together by
-    /// a tree of half-vector additions into one vector of eight sums.
+    /// Two passes: the first sums each entry's 32 products into eight lanes and
+    /// stores them in `laneSums` (`8 · entryCount` floats); the second reduces
+    /// the eight lanes of every entry. Reducing inside the first pass looks
+    /// cheaper, but LLVM then pushes the horizontal shuffles into the products
+    /// and narrows them to 64-bit vectors, and the kernel runs several times slower.
     @inline(__always)
     static func dot(left: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>), entryCount: Int,
-                    rows: UnsafePointer<Int32>, panel: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>) {
+                    rows: UnsafePointer<Int32>, panel: UnsafePointer<Float>,
+                    laneSums: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>) {
         let (g0, g1, g2, g3) = left
-        @inline(__always) func lanes(_ e: Int) -> SIMD8<Float> {
+        for e in 0..<entryCount {
             let row = panel + Int(rows[e]) * width
             var v = g0 * loadVector8(row)
             v += g1 * loadVector8(row + 8)
             v += g2 * loadVector8(row + 16)
             v += g3 * loadVector8(row + 24)
-            return v
+            storeVector8(v, laneSums + 8 * e)
         }
-        @inline(__always) func pairHalves(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
-            SIMD8(lowHalf: x.lowHalf + x.highHalf, highHalf: y.lowHalf + y.highHalf)
-        }
-        @inline(__always) func pairNeighbours(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
-            SIMD8(lowHalf: x.evenHalf + x.oddHalf, highHalf: y.evenHalf + y.oddHalf)
-        }
-        var e = 0
-        while e + 8 <= entryCount {
-            // pairHalves: lanes 0-3 hold 4 partial sums of the first vector, 4-7 of the second.
-            let q01 = pairHalves(lanes(e), lanes(e + 1))
-            let q23 = pairHalves(lanes(e + 2), lanes(e + 3))
-            let q45 = pairHalves(lanes(e + 4), lanes(e + 5))
-            let q67 = pairHalves(lanes(e + 6), lanes(e + 7))
-            // pairNeighbours: two partial sums per entry, then one.
-            let r0123 = pairNeighbours(q01, q23)
-            let r4567 = pairNeighbours(q45, q67)
-            let total = pairNeighbours(r0123, r4567)
-            storeVector8(loadVector8(sums + e) + total, sums + e)
-            e += 8
-        }
-        while e < entryCount {
-            sums[e] += lanes(e).sum()
-            e += 1
+        for e in 0..<entryCount {
+            let lanes = laneSums + 8 * e
+            sums[e] += ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]))
         }
     }
 }

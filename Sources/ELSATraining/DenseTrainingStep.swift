@@ -31,9 +31,10 @@ public final class DenseTrainingStep: @unchecked Sendable {
     public private(set) var gemmSeconds: Double = 0
 
     /// The loss of `batch` and dL/dA (items x d, zero outside the output rows), without updating anything.
-    public func gradient(batch: TrainingBatch, parameters: DenseMatrix, activation: Activation) -> (loss: Double, gradient: DenseMatrix) {
+    public func gradient(batch: TrainingBatch, parameters: DenseMatrix, activation: Activation,
+                         mask: [UInt8]? = nil) -> (loss: Double, gradient: DenseMatrix) {
         var copy = parameters
-        let loss = run(batch: batch, parameters: &copy, optimizer: nil, activation: activation)
+        let loss = run(batch: batch, parameters: &copy, optimizer: nil, activation: activation, mask: mask)
         var full = DenseMatrix(rows: parameters.rows, columns: parameters.columns)
         for (o, item) in batch.outputs.items.enumerated() {
             for j in 0..<parameters.columns { full[Int(item), j] = gradient[o, j] }
@@ -43,8 +44,13 @@ public final class DenseTrainingStep: @unchecked Sendable {
 
     /// Runs one step on `parameters` (items x d) and returns the batch loss.
     /// With `optimizer == nil` only the gradient is computed (left in the workspace).
+    ///
+    /// With a `mask` (items x d, 1 = kept) the step is the authors' masked dense training:
+    /// gradients outside the mask are zeroed after the normalization backward, so entries
+    /// that are zero stay zero (their moments must be zero too).
     public func run(batch: TrainingBatch, parameters: inout DenseMatrix, optimizer: Nadam?,
-                    activation: Activation) -> Double {
+                    activation: Activation, mask: [UInt8]? = nil) -> Double {
+        if let mask { precondition(mask.count == parameters.storage.count, "mask has \(mask.count) entries for \(parameters.storage.count) parameters") }
         let d = parameters.columns
         let outputs = batch.outputs
         let n = outputs.count, b = batch.userCount
@@ -101,11 +107,12 @@ public final class DenseTrainingStep: @unchecked Sendable {
         outputs.items.withUnsafeBufferPointer { items in
         usersOfOutput.rowOffsets.withUnsafeBufferPointer { userOffsets in
         usersOfOutput.columnIndices.withUnsafeBufferPointer { users in
+        (mask ?? []).withUnsafeBufferPointer { maskBuffer in
         (optimizer ?? probe).withMoments { momentum, velocity in
             let s = BackwardPointers(a: a.baseAddress!, an: an.baseAddress!, da: da.baseAddress!, ga: ga.baseAddress!,
                                      norms: normBuffer.baseAddress!, items: items.baseAddress!,
                                      userOffsets: userOffsets.baseAddress!, users: users.baseAddress!,
-                                     momentum: momentum, velocity: velocity)
+                                     momentum: momentum, velocity: velocity, mask: mask == nil ? nil : maskBuffer.baseAddress)
             parallelRanges(n) { lower, upper in
                 for o in lower..<upper {
                     let g = s.da + o * d
@@ -119,13 +126,17 @@ public final class DenseTrainingStep: @unchecked Sendable {
                         let inverse = 1 / norm
                         for j in 0..<d { g[j] = (g[j] - unit[j] * projection) * inverse }
                     }
-                    guard let coefficients else { continue }
                     let offset = Int(s.items[o]) * d
+                    if let mask = s.mask {
+                        let rowMask = mask + offset
+                        for j in 0..<d where rowMask[j] == 0 { g[j] = 0 }
+                    }
+                    guard let coefficients else { continue }
                     Nadam.kernel(parameters: s.a + offset, gradient: g, momentum: s.momentum + offset,
                                  velocity: s.velocity + offset, count: d, coefficients: coefficients)
                 }
             }
-        }}}}}}}}}
+        }}}}}}}}}}
         return loss
     }
 
@@ -161,4 +172,5 @@ private struct BackwardPointers: @unchecked Sendable {
     let users: UnsafePointer<Int32>
     let momentum: UnsafeMutablePointer<Float>
     let velocity: UnsafeMutablePointer<Float>
+    let mask: UnsafePointer<UInt8>?
 }

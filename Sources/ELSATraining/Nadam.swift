@@ -110,12 +110,13 @@ public final class Nadam: @unchecked Sendable {
         }
     }
 
-    /// Keeps the moments of the elements `keep` (indices into this optimizer's array)
-    /// in a new optimizer of `keep.count` parameters, with the same step counter.
-    /// Used to carry state over the surviving entries when a sparse pattern shrinks.
+    /// Keeps the moments of the elements `keep` (indices into this optimizer's array; −1 for
+    /// a new element with zero moments) in a new optimizer of `keep.count` parameters, with
+    /// the same step counter. Used to carry state over the surviving entries when a sparse
+    /// pattern shrinks.
     public func carryingOver(_ keep: [Int]) -> Nadam {
         let next = Nadam(parameterCount: keep.count, configuration: configuration)
-        for (position, index) in keep.enumerated() {
+        for (position, index) in keep.enumerated() where index >= 0 {
             next.momentum[position] = momentum[index]
             next.velocity[position] = velocity[index]
         }

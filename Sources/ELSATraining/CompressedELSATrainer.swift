@@ -1,0 +1,200 @@
+import ELSAData
+import ELSALinearAlgebra
+import ELSAModels
+import ELSASparse
+
+/// Trains compressed ELSA: progressive row-wise sparsification along a schedule.
+///
+/// Within a stage the pattern (k column indices per item row) is fixed and only its values
+/// train. A stage runs on the sparse kernels (cost ∝ k) unless k is large enough that the
+/// dense CBLAS path is faster (k > `densePathFraction · d`), in which case it runs the
+/// authors' masked dense step. At each boundary the new pattern is TopK of the current
+/// weights; with `restart` the values are rewound to the initialization (init ⊙ mask),
+/// otherwise training continues from the pruned, row-normalized weights.
+public final class CompressedELSATrainer {
+    public let configuration: TrainingConfiguration
+    public let schedule: SparsificationSchedule
+    public let restart: Bool
+    /// Carry Nadam moments over the surviving entries instead of a fresh optimizer per stage.
+    public let carryOptimizerState: Bool
+    /// Stages with k above this fraction of d use the dense masked CBLAS path.
+    public let densePathFraction: Double
+    /// The one original random matrix (items x d).
+    public let initial: DenseMatrix
+    public private(set) var history: [EpochReport] = []
+    /// Seconds per stage and whether it ran on the dense path.
+    public private(set) var stageLog: [(k: Int, dense: Bool, seconds: Double)] = []
+
+    private enum Weights {
+        /// Dense item matrix; `mask` (items x d, 1 = stored) when k < d.
+        case dense(DenseMatrix, mask: [UInt8]?)
+        case sparse(FixedPatternEmbedding)
+    }
+    private var weights: Weights
+    private var pattern: FixedPatternEmbedding?
+    private var optimizer: Nadam
+    private let denseStep: DenseTrainingStep
+    private let sparseStep: SparseTrainingStep
+
+    public init(itemCount: Int, configuration: TrainingConfiguration, schedule: SparsificationSchedule,
+                restart: Bool, carryOptimizerState: Bool = false, densePathFraction: Double = 0.25) {
+        precondition(schedule.dimension == configuration.dimension,
+                     "schedule is for d = \(schedule.dimension), the configuration has d = \(configuration.dimension)")
+        self.configuration = configuration
+        self.schedule = schedule
+        self.restart = restart
+        self.carryOptimizerState = carryOptimizerState
+        self.densePathFraction = densePathFraction
+        self.initial = XavierInitializer.matrix(rows: itemCount, columns: configuration.dimension, seed: configuration.seed)
+        self.weights = .dense(initial, mask: nil)
+        self.optimizer = Nadam(parameterCount: 0, configuration: configuration.optimizer)
+        self.denseStep = DenseTrainingStep(threads: configuration.threads)
+        self.sparseStep = SparseTrainingStep(threads: configuration.threads)
+    }
+
+    public var itemCount: Int { initial.rows }
+    public var dimension: Int { initial.columns }
+
+    /// Runs the whole schedule on `interactions` (users x items).
+    public func train(_ interactions: CSRMatrix, observer: TrainingObserver? = nil) {
+        precondition(interactions.columns == itemCount, "data has \(interactions.columns) items, the model \(itemCount)")
+        BLASThreads.with(configuration.threads) {
+            for (index, stage) in schedule.stages.enumerated() {
+                let stageStart = ContinuousClock.now
+                enterStage(k: stage.k, first: index == 0)
+                var isDense = false
+                for _ in 0..<stage.epochs {
+                    let epoch = history.count + 1
+                    let report: EpochReport
+                    switch weights {
+                    case .dense(var matrix, let mask):
+                        isDense = true
+                        weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // release the copy-on-write reference
+                        report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
+                                                 k: stage.k, stage: index, observer: observer) { batch in
+                            denseStep.run(batch: batch, parameters: &matrix, optimizer: optimizer,
+                                          activation: configuration.activation, mask: mask)
+                        }
+                        weights = .dense(matrix, mask: mask)
+                    case .sparse(var embedding):
+                        weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
+                        report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
+                                                 k: stage.k, stage: index, observer: observer) { batch in
+                            sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer, activation: configuration.activation)
+                        }
+                        weights = .sparse(embedding)
+                    }
+                    history.append(report)
+                    observer?.epochFinished(report)
+                }
+                stageLog.append((stage.k, isDense, seconds(since: stageStart)))
+            }
+        }
+    }
+
+    /// Switches to a stage with `k` nonzeros per row: new pattern, values, representation and optimizer.
+    func enterStage(k: Int, first: Bool) {
+        let d = dimension
+        if k == d {
+            // Full pattern: plain dense training (stage 0 of the progressive schedules).
+            if first {
+                weights = .dense(initial, mask: nil)
+                optimizer = Nadam(parameterCount: initial.storage.count, configuration: configuration.optimizer)
+            }
+            pattern = nil
+            return
+        }
+        let oldWeights = weights
+        let oldPattern = pattern
+        // New pattern: TopK of the current weights (of the initialization for a first stage).
+        var next: FixedPatternEmbedding
+        switch oldWeights {
+        case .dense(let matrix, _):
+            next = FixedPatternEmbedding(topKOf: matrix, nonzerosPerRow: k, threads: configuration.threads)
+        case .sparse(let embedding):
+            next = FixedPatternEmbedding(topKOf: embedding, nonzerosPerRow: k, threads: configuration.threads)
+        }
+        if restart || first {
+            next = next.gatheringValues(from: initial)
+        } else {
+            next = next.normalizedRows(threads: configuration.threads).normalized
+        }
+        pattern = next
+        let useDense = Double(k) > densePathFraction * Double(d)
+        // Where each new parameter's moments come from (−1: fresh).
+        func oldIndex(item: Int, latent: Int32) -> Int {
+            switch oldWeights {
+            case .dense: return item * d + Int(latent)
+            case .sparse(let embedding):
+                let perRow = embedding.nonzerosPerRow
+                let row = embedding.columnIndices[(item * perRow)..<((item + 1) * perRow)]
+                guard let position = binarySearch(row, latent) else { return -1 }
+                return position
+            }
+        }
+        _ = oldPattern
+        if useDense {
+            let dense = next.toDense()
+            var mask = [UInt8](repeating: 0, count: itemCount * d)
+            for item in 0..<itemCount {
+                for p in (item * k)..<((item + 1) * k) { mask[item * d + Int(next.columnIndices[p])] = 1 }
+            }
+            if carryOptimizerState && !first {
+                var keep = [Int](repeating: -1, count: itemCount * d)
+                for item in 0..<itemCount {
+                    for p in (item * k)..<((item + 1) * k) {
+                        let latent = next.columnIndices[p]
+                        keep[item * d + Int(latent)] = oldIndex(item: item, latent: latent)
+                    }
+                }
+                optimizer = optimizer.carryingOver(keep)
+            } else {
+                optimizer = Nadam(parameterCount: itemCount * d, configuration: configuration.optimizer)
+            }
+            weights = .dense(dense, mask: mask)
+        } else {
+            if carryOptimizerState && !first {
+                var keep = [Int](repeating: -1, count: itemCount * k)
+                for item in 0..<itemCount {
+                    for p in (item * k)..<((item + 1) * k) { keep[p] = oldIndex(item: item, latent: next.columnIndices[p]) }
+                }
+                optimizer = optimizer.carryingOver(keep)
+            } else {
+                optimizer = Nadam(parameterCount: itemCount * k, configuration: configuration.optimizer)
+            }
+            weights = .sparse(next)
+        }
+    }
+
+    /// The current weights as a fixed-pattern embedding (nil while the pattern is full).
+    public var currentEmbedding: FixedPatternEmbedding? {
+        switch weights {
+        case .dense(let matrix, _): return pattern?.gatheringValues(from: matrix)
+        case .sparse(let embedding): return embedding
+        }
+    }
+
+    /// The current dense weights (while training on the dense path).
+    public var currentDense: DenseMatrix? {
+        if case .dense(let matrix, _) = weights { return matrix }
+        return nil
+    }
+
+    /// The trained model: sparse (CSR) unless the schedule never left k = d.
+    public func model(itemIDs: [String]) -> ELSAModel {
+        if let embedding = currentEmbedding {
+            return ELSAModel(embedding: .sparse(embedding.matrix), itemIDs: itemIDs, threads: configuration.threads)
+        }
+        return ELSAModel(embedding: .dense(currentDense!), itemIDs: itemIDs, threads: configuration.threads)
+    }
+}
+
+/// Position of `value` in the sorted slice (relative to the whole array), or nil.
+private func binarySearch(_ row: ArraySlice<Int32>, _ value: Int32) -> Int? {
+    var low = row.startIndex, high = row.endIndex
+    while low < high {
+        let mid = (low + high) / 2
+        if row[mid] < value { low = mid + 1 } else { high = mid }
+    }
+    return low < row.endIndex && row[low] == value ? low : nil
+}

@@ -1,0 +1,93 @@
+import ELSALinearAlgebra
+import ELSASparse
+
+/// The gradient step of compressed ELSA on a fixed CSR pattern with k entries per row.
+///
+/// The same computation as `DenseTrainingStep`, restricted to the stored entries, in the
+/// batch-transposed layout of the ELSASparse kernels (every cost is proportional to k):
+///
+///     Â = rownorm(W)                              (n·k)
+///     Hᵀ = (x Â)ᵀ                                 (d x b; nnz(x)·k)
+///     Pᵀ = Â_O Hᵀ                                 (n_out x b; n_out·k·b)
+///     Gᵀ = dL/dPᵀ                                 (NormalizedCosineLoss)
+///     dÂ at stored (O, c) += Gᵀ H                 (sampled product; n_out·k·b)
+///     (dL/dH)ᵀ = Â_Oᵀ Gᵀ                          (d x b; n_out·k·b)
+///     dÂ at stored (S, c) += xᵀ (dL/dH)           (nnz(x)·k)
+///     dW = row-normalization backward             (n·k)
+///
+/// then Nadam on the stored values of the output rows.
+public final class SparseTrainingStep: @unchecked Sendable {
+    public let threads: Int
+    private var gradient: [Float] = []
+
+    public init(threads: Int) {
+        precondition(threads >= 1, "threads must be at least 1, got \(threads)")
+        self.threads = threads
+    }
+
+    /// The loss of `batch` and dL/dW at the stored entries (aligned with `weights.values`), without updating.
+    public func gradient(batch: TrainingBatch, weights: FixedPatternEmbedding, activation: Activation) -> (loss: Double, gradient: [Float]) {
+        var copy = weights
+        let loss = run(batch: batch, weights: &copy, optimizer: nil, activation: activation)
+        return (loss, gradient)
+    }
+
+    /// One step; returns the batch loss. With `optimizer == nil` only the gradient is computed.
+    public func run(batch: TrainingBatch, weights: inout FixedPatternEmbedding, optimizer: Nadam?,
+                    activation: Activation) -> Double {
+        let (normalized, norms) = weights.normalizedRows(threads: threads)
+        let hidden = normalized.inputProduct(batch: batch.rows, threads: threads)                       // d x b
+        var predictions = normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, threads: threads)  // n_out x b
+        let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
+                                                 activation: activation, threads: threads)
+        if gradient.count != weights.values.count {
+            gradient = [Float](repeating: 0, count: weights.values.count)
+        } else {
+            gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        normalized.accumulateOutputGradient(outputs: batch.outputs, upstreamTransposed: predictions,
+                                            hiddenTransposed: hidden, into: &gradient, threads: threads)
+        let hiddenGradient = normalized.hiddenGradient(outputs: batch.outputs, upstreamTransposed: predictions, threads: threads)
+        normalized.accumulateInputGradient(batchTransposed: batch.rows.transposed(), hiddenGradientTransposed: hiddenGradient,
+                                           into: &gradient, threads: threads)
+        normalized.backpropagateRowNormalization(gradient: &gradient, norms: norms, threads: threads)
+        guard let optimizer else { return loss }
+        let coefficients = optimizer.beginStep()
+        let k = weights.nonzerosPerRow
+        weights.values.withUnsafeMutableBufferPointer { values in
+        gradient.withUnsafeBufferPointer { g in
+        batch.outputs.items.withUnsafeBufferPointer { items in
+        optimizer.withMoments { momentum, velocity in
+            let s = UpdatePointers(values: values.baseAddress!, gradient: g.baseAddress!, items: items.baseAddress!,
+                                   momentum: momentum, velocity: velocity)
+            let n = items.count
+            let slots = max(1, min(threads, n / 64))
+            DispatchQueueRunner.run(slots) { slot in
+                for o in (n * slot / slots)..<(n * (slot + 1) / slots) {
+                    let offset = Int(s.items[o]) * k
+                    Nadam.kernel(parameters: s.values + offset, gradient: s.gradient + offset, momentum: s.momentum + offset,
+                                 velocity: s.velocity + offset, count: k, coefficients: coefficients)
+                }
+            }
+        }}}}
+        return loss
+    }
+}
+
+private struct UpdatePointers: @unchecked Sendable {
+    let values: UnsafeMutablePointer<Float>
+    let gradient: UnsafePointer<Float>
+    let items: UnsafePointer<Int32>
+    let momentum: UnsafeMutablePointer<Float>
+    let velocity: UnsafeMutablePointer<Float>
+}
+
+import Dispatch
+
+/// `concurrentPerform` over `slots`, or a plain call for one slot.
+enum DispatchQueueRunner {
+    static func run(_ slots: Int, _ body: @Sendable (Int) -> Void) {
+        if slots <= 1 { body(0); return }
+        DispatchQueue.concurrentPerform(iterations: slots, execute: body)
+    }
+}

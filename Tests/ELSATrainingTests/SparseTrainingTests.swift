@@ -1,0 +1,114 @@
+import Testing
+import ELSAData
+import ELSALinearAlgebra
+import ELSAModels
+import ELSASparse
+@testable import ELSATraining
+
+/// A random pattern with k entries per row and values from a scaled Xavier matrix.
+func randomPattern(items: Int, dimension: Int, k: Int, seed: UInt64) -> FixedPatternEmbedding {
+    var dense = XavierInitializer.matrix(rows: items, columns: dimension, seed: seed)
+    for i in dense.storage.indices { dense.storage[i] *= 3 }
+    return FixedPatternEmbedding(topKOf: dense, nonzerosPerRow: k, threads: 1)
+}
+
+func mask(of pattern: FixedPatternEmbedding) -> [UInt8] {
+    var mask = [UInt8](repeating: 0, count: pattern.itemCount * pattern.dimension)
+    let k = pattern.nonzerosPerRow
+    for item in 0..<pattern.itemCount {
+        for p in (item * k)..<((item + 1) * k) { mask[item * pattern.dimension + Int(pattern.columnIndices[p])] = 1 }
+    }
+    return mask
+}
+
+@Test(arguments: [(3, Int.max, 1), (3, 9, 2), (6, Int.max, 2)])
+func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: Int) {
+    let items = 12, d = 8
+    let pattern = randomPattern(items: items, dimension: d, k: k, seed: 21)
+    let rows = smallBatchRows(items: items)
+    var generator = SeededGenerator(seed: 4)
+    let batch = TrainingBatch(rows: rows, maxOutput: maxOutput, generator: &generator)
+    let (sparseLoss, sparseGradient) = SparseTrainingStep(threads: threads).gradient(batch: batch, weights: pattern, activation: .relu6)
+    let (denseLoss, denseGradient) = DenseTrainingStep(threads: 1).gradient(batch: batch, parameters: pattern.toDense(),
+                                                                            activation: .relu6, mask: mask(of: pattern))
+    #expect(abs(sparseLoss - denseLoss) < 1e-6)
+    var worst: Float = 0, largest: Float = 0
+    for item in 0..<items {
+        for p in (item * k)..<((item + 1) * k) {
+            let expected = denseGradient[item, Int(pattern.columnIndices[p])]
+            worst = max(worst, abs(sparseGradient[p] - expected))
+            largest = max(largest, abs(expected))
+        }
+    }
+    #expect(largest > 0)
+    #expect(worst <= 1e-5 * largest, "worst difference \(worst) against largest entry \(largest)")
+    // The dense masked gradient is zero off the pattern.
+    let m = mask(of: pattern)
+    for index in m.indices where m[index] == 0 { #expect(denseGradient.storage[index] == 0) }
+}
+
+@Test func sparseGradientMatchesFiniteDifferencesAtStoredEntries() {
+    let items = 12, d = 8, k = 4
+    let pattern = randomPattern(items: items, dimension: d, k: k, seed: 33)
+    let rows = smallBatchRows(items: items)
+    let batch = TrainingBatch(rows: rows, outputs: OutputItemSelection(allItemsOf: items))
+    let (loss, gradient) = SparseTrainingStep(threads: 1).gradient(batch: batch, weights: pattern, activation: .relu6)
+    let base = pattern.toDense().storage.map(Double.init)
+    let outputs = Array(0..<items)
+    #expect(abs(loss - referenceLoss(parameters: base, items: items, dimension: d, rows: rows, outputs: outputs, activation: .relu6)) < 1e-5)
+    var differenceSquared = 0.0, normSquared = 0.0
+    let h = 1e-5
+    for item in 0..<items {
+        for p in (item * k)..<((item + 1) * k) {
+            let index = item * d + Int(pattern.columnIndices[p])
+            var plus = base, minus = base
+            plus[index] += h; minus[index] -= h
+            let numeric = (referenceLoss(parameters: plus, items: items, dimension: d, rows: rows, outputs: outputs, activation: .relu6)
+                           - referenceLoss(parameters: minus, items: items, dimension: d, rows: rows, outputs: outputs, activation: .relu6)) / (2 * h)
+            differenceSquared += (Double(gradient[p]) - numeric) * (Double(gradient[p]) - numeric)
+            normSquared += numeric * numeric
+        }
+    }
+    #expect(normSquared > 1e-12)
+    #expect((differenceSquared / normSquared).squareRoot() < 1e-3)
+}
+
+@Test func restartingRewindsToInitializationTimesMask() throws {
+    let problem = try PlantedProblem(users: 300, items: 80, segments: 5)
+    let schedule = try SparsificationSchedule.stepwise(dimension: 16, targetNonzeros: 4, stages: [16, 8], epochsPerStage: 1)
+    for fraction in [0.0, 1.0] {  // sparse path and dense masked path
+        let trainer = CompressedELSATrainer(itemCount: 80, configuration: TrainingConfiguration(dimension: 16, batchSize: 64, seed: 2),
+                                            schedule: schedule, restart: true, densePathFraction: fraction)
+        trainer.train(problem.split.train)
+        // Re-enter a stage by hand: the pattern is TopK of the trained weights, the values the initial ones.
+        let trained = trainer.currentEmbedding!
+        trainer.enterStage(k: 2, first: false)
+        let rewound = trainer.currentEmbedding!
+        let expectedPattern = FixedPatternEmbedding(topKOf: trained, nonzerosPerRow: 2, threads: 1)
+        #expect(rewound.columnIndices == expectedPattern.columnIndices)
+        for item in 0..<80 {
+            for p in (item * 2)..<((item + 1) * 2) {
+                #expect(rewound.values[p] == trainer.initial[item, Int(rewound.columnIndices[p])])
+            }
+        }
+    }
+}
+
+@Test func compressedELSAKeepsMostOfDenseAccuracyOnPlantedData() throws {
+    let problem = try PlantedProblem()
+    let dense = DenseELSATrainer(itemCount: 300, configuration: TrainingConfiguration(dimension: 64, epochs: 8, batchSize: 128, seed: 1))
+    dense.train(problem.split.train)
+    let denseRecall = try problem.recall(dense.model(itemIDs: problem.data.dataset.itemIDs))
+    let schedule = try SparsificationSchedule.exponential(dimension: 64, targetNonzeros: 8, epochsPerStage: 2)
+    let compressed = CompressedELSATrainer(itemCount: 300, configuration: TrainingConfiguration(dimension: 64, batchSize: 128, seed: 1),
+                                           schedule: schedule, restart: true)
+    compressed.train(problem.split.train)
+    #expect(compressed.history.count == schedule.totalEpochs)
+    #expect(compressed.history.last!.k == 8)
+    let model = compressed.model(itemIDs: problem.data.dataset.itemIDs)
+    #expect(model.embedding.nonzerosPerRow == 8)
+    let sparseRecall = try problem.recall(model)
+    let popularity = try problem.recall(PopularityRecommender(interactions: problem.split.train))
+    #expect(sparseRecall > 3 * popularity)
+    #expect(sparseRecall > 0.9 * denseRecall, "compressed \(sparseRecall), dense \(denseRecall)")
+}
