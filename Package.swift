@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -36,7 +37,7 @@ let package = Package(
         /// Inverted index, segments and segment-level recommendations of sparse models.
         .target(name: "ELSASegments", dependencies: ["ELSAModels"]),
         /// Dataset loading, experiment runs, JSON reports and the compression study behind `elsa bench`.
-        .target(name: "ELSAExperiments", dependencies: ["ELSATraining", "ELSASegments"]),
+        .target(name: "ELSAExperiments", dependencies: ["ELSATraining", "ELSASegments", "ZIPFoundation"]),
         /// Umbrella module re-exporting the public modules.
         .target(name: "ELSA", dependencies: [
             "ELSALinearAlgebra", "ELSASparse", "ELSAData", "ELSAEvaluation",
@@ -55,6 +56,6 @@ let package = Package(
         .testTarget(name: "ELSAModelsTests", dependencies: ["ELSAModels", "ELSAData"]),
         .testTarget(name: "ELSATrainingTests", dependencies: ["ELSATraining", "ELSAData"]),
         .testTarget(name: "ELSASegmentsTests", dependencies: ["ELSASegments", "ELSATraining", "ELSAData"]),
-        .testTarget(name: "ELSAExperimentsTests", dependencies: ["ELSAExperiments"]),
+        .testTarget(name: "ELSAExperimentsTests", dependencies: ["ELSAExperiments", "ZIPFoundation"]),
     ]
 )

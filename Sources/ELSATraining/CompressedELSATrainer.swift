@@ -19,6 +19,8 @@ public final class CompressedELSATrainer {
     public let carryOptimizerState: Bool
     /// Stages with k above this fraction of d use the dense masked CBLAS path.
     public let densePathFraction: Double
+    /// Measured switch point between the sparse kernels and the dense CBLAS path (see docs/speed.md).
+    public static let defaultDensePathFraction = 0.25
     /// The one original random matrix (items x d).
     public let initial: DenseMatrix
     public private(set) var history: [EpochReport] = []
@@ -37,7 +39,7 @@ public final class CompressedELSATrainer {
     private let sparseStep: SparseTrainingStep
 
     public init(itemCount: Int, configuration: TrainingConfiguration, schedule: SparsificationSchedule,
-                restart: Bool, carryOptimizerState: Bool = false, densePathFraction: Double = 0.25) {
+                restart: Bool, carryOptimizerState: Bool = false, densePathFraction: Double = defaultDensePathFraction) {
         precondition(schedule.dimension == configuration.dimension,
                      "schedule is for d = \(schedule.dimension), the configuration has d = \(configuration.dimension)")
         self.configuration = configuration

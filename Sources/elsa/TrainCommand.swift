@@ -25,6 +25,18 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Save the trained model here (atomically).") var output: String?
 
+    @Option(help: "compressed-elsa: nonzeros per item row at the end (8 B each).") var targetNonzeros: Int = 16
+    @Option(help: "compressed-elsa: constant, stepwise, linear or exponential.")
+    var schedule: SparsificationSchedule.Kind = .exponential
+    @Option(help: "compressed-elsa, stepwise: the k of each stage, e.g. \"1024 512 256\".") var stages: String?
+    @Flag(help: "compressed-elsa: rewind to the initialization times the new mask at every stage boundary.")
+    var restart = false
+    @Option(help: "compressed-elsa: epochs per stage E.") var epochsPerStage: Int = 10
+    @Flag(help: "compressed-elsa: carry Nadam moments over the surviving entries instead of a fresh optimizer per stage.")
+    var carryOptimizerState = false
+    @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
+    var densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction
+
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var splitOptions: SplitOptions
 
@@ -34,6 +46,20 @@ struct TrainCommand: ParsableCommand {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let maxOutput, maxOutput < 1 { throw ValidationError("--max-output must be at least 1") }
         if !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if model == .compressedELSA { _ = try sparsificationSchedule() }
+    }
+
+    func sparsificationSchedule() throws -> SparsificationSchedule {
+        let list = try (stages ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map { field -> Int in
+            guard let k = Int(field) else { throw ValidationError("--stages: '\(field)' is not a whole number") }
+            return k
+        }
+        do {
+            return try SparsificationSchedule.make(schedule, dimension: dimension, targetNonzeros: targetNonzeros,
+                                                   epochsPerStage: epochsPerStage, stepwiseStages: list)
+        } catch let error as SparsificationSchedule.InvalidSchedule {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
@@ -48,11 +74,28 @@ struct TrainCommand: ParsableCommand {
             threads: splitOptions.threads, seed: splitOptions.seed)
         let progress = ProgressPrinter()
         let trainStart = Date()
-        let trainer = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration)
-        trainer.train(experiment.train, observer: progress)
-        let trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
+        let trained: ELSAModel
+        let history: [EpochReport]
+        var extra: [String: String] = [:]
+        switch model {
+        case .elsa:
+            let trainer = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration)
+            trainer.train(experiment.train, observer: progress)
+            trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
+            history = trainer.history
+        case .compressedELSA:
+            let plan = try sparsificationSchedule()
+            note("\(plan.kind.rawValue) schedule: \(plan.stages.count) stages, \(plan.totalEpochs) epochs, k \(plan.stages.first!.k) -> \(plan.targetNonzeros)\(restart ? ", restarting" : "")")
+            let trainer = CompressedELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration,
+                                                schedule: plan, restart: restart, carryOptimizerState: carryOptimizerState,
+                                                densePathFraction: densePathFraction)
+            trainer.train(experiment.train, observer: progress)
+            trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
+            history = trainer.history
+            extra = ["schedule": plan.kind.rawValue, "restart": "\(restart)", "epochsPerStage": "\(epochsPerStage)",
+                     "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)"]
+        }
         let trainSeconds = Date().timeIntervalSince(trainStart)
-        let history = trainer.history
         let result = try experiment.evaluate(trained)
         var report = experiment.report(model: model.rawValue, result: result, seconds: Date().timeIntervalSince(start))
         report.trainSeconds = trainSeconds
@@ -62,7 +105,7 @@ struct TrainCommand: ParsableCommand {
         report.epochs = history
         report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(learningRate)",
                              "maxOutput": maxOutput.map(String.init) ?? "all", "activation": activation.rawValue,
-                             "threads": "\(splitOptions.threads)"]
+                             "threads": "\(splitOptions.threads)"].merging(extra) { $1 }
         print("\(model.rawValue) d=\(dimension) on \(experiment.source.name): \(String(format: "%.1f", trainSeconds)) s training, \(report.bytesPerItem!) B per item")
         print(report.metricsTable)
         if let output {

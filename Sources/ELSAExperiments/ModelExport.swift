@@ -1,0 +1,98 @@
+import Foundation
+import ELSALinearAlgebra
+import ELSAModels
+import ELSASparse
+import ZIPFoundation
+
+/// Exports an item matrix for research code in other languages.
+public enum ModelExport {
+    public enum Format: String, CaseIterable, Sendable {
+        /// `scipy.sparse.save_npz` layout: a zip of `data.npy`, `indices.npy`, `indptr.npy`,
+        /// `format.npy` (`b'csr'`) and `shape.npy`; `scipy.sparse.load_npz` reads it.
+        case npz
+        /// A dense `.npy` array (float32, items x d, C order); `numpy.load` reads it.
+        case npy
+    }
+
+    /// Writes the model's row-normalized item matrix to `path`, and its item ids, one per
+    /// line in row order, to `path` with the extension replaced by `.items.txt`. Both atomically.
+    /// Returns the path of the id file.
+    @discardableResult
+    public static func export(_ model: ELSAModel, format: Format, to path: String) throws -> String {
+        switch format {
+        case .npy:
+            try AtomicFile.write(NumPyArray.encode(model.embedding.toDense().storage, shape: [model.itemCount, model.embedding.dimension]),
+                                 to: path)
+        case .npz:
+            let matrix: CSRMatrix
+            switch model.embedding {
+            case .sparse(let m): matrix = m
+            case .dense(let m): matrix = CSRMatrix(dense: m)
+            }
+            try writeNPZ(matrix, to: path)
+        }
+        let idPath = URL(fileURLWithPath: path).deletingPathExtension().path + ".items.txt"
+        try AtomicFile.write(model.itemIDs.joined(separator: "\n") + "\n", to: idPath)
+        return idPath
+    }
+
+    static func writeNPZ(_ matrix: CSRMatrix, to path: String) throws {
+        let members: [(String, Data)] = [
+            ("indices.npy", NumPyArray.encode(matrix.columnIndices, shape: [matrix.nonzeroCount])),
+            ("indptr.npy", NumPyArray.encode(matrix.rowOffsets.map { Int64($0) }, shape: [matrix.rows + 1])),
+            ("format.npy", NumPyArray.encodeBytesScalar("csr")),
+            ("shape.npy", NumPyArray.encode([Int64(matrix.rows), Int64(matrix.columns)], shape: [2])),
+            ("data.npy", NumPyArray.encode(matrix.values, shape: [matrix.nonzeroCount])),
+        ]
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for (name, data) in members {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<(Int(position) + size))
+            }
+        }
+        guard let bytes = archive.data else { throw CocoaError(.fileWriteUnknown) }
+        try AtomicFile.write(bytes, to: path)
+    }
+}
+
+/// The `.npy` format, version 1.0: magic, header dict padded to a multiple of 64 bytes, raw little-endian data.
+public enum NumPyArray {
+    static func header(descr: String, shape: [Int]) -> Data {
+        let shapeText = shape.isEmpty ? "()" : shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        let prefix = 10
+        while (prefix + dict.utf8.count + 1) % 64 != 0 { dict += " " }
+        dict += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        let length = UInt16(dict.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
+        data.append(contentsOf: Array(dict.utf8))
+        return data
+    }
+
+    public static func encode(_ values: [Float], shape: [Int]) -> Data {
+        var data = header(descr: "<f4", shape: shape)
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    public static func encode(_ values: [Int32], shape: [Int]) -> Data {
+        var data = header(descr: "<i4", shape: shape)
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    public static func encode(_ values: [Int64], shape: [Int]) -> Data {
+        var data = header(descr: "<i8", shape: shape)
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// A 0-d byte-string array (`numpy.array(b'csr')`, dtype `|S3`).
+    public static func encodeBytesScalar(_ text: String) -> Data {
+        let bytes = Array(text.utf8)
+        var data = header(descr: "|S\(bytes.count)", shape: [])
+        data.append(contentsOf: bytes)
+        return data
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import ELSA
+
+extension SparsificationSchedule.Kind: ExpressibleByArgument {}
+
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Print the stages of a sparsification schedule.")
+
+    @Option(help: "Latent dimension d.") var dimension: Int = 4096
+    @Option(help: "Nonzeros per row at the end.") var targetNonzeros: Int = 16
+    @Option(help: "constant, stepwise, linear or exponential.") var schedule: SparsificationSchedule.Kind = .exponential
+    @Option(help: "Epochs per stage E.") var epochsPerStage: Int = 10
+    @Option(help: "stepwise: the k of each stage, e.g. \"1024 512 256\".") var stages: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let list = (stages ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Int($0) }
+        let plan: SparsificationSchedule
+        do {
+            plan = try SparsificationSchedule.make(schedule, dimension: dimension, targetNonzeros: targetNonzeros,
+                                                   epochsPerStage: epochsPerStage, stepwiseStages: list)
+        } catch let error as SparsificationSchedule.InvalidSchedule {
+            throw ValidationError(error.description)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(plan), as: UTF8.self))
+        } else {
+            print(plan)
+        }
+    }
+}
+
+import Foundation
