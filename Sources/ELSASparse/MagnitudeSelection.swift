@@ -13,9 +13,13 @@ enum MagnitudeSelection {
     }
 
     /// Reorders `keys[0..<count]` so that `keys[k - 1]` is the k-th largest key
-    /// and returns it (a quickselect with median-of-three pivots that falls
-    /// back to sorting the remaining range after `2 log2(count)` rounds, so the
-    /// worst case stays `O(count log count)`).
+    /// and returns it.
+    ///
+    /// A quickselect with median-of-three pivots and a branch-free partition
+    /// (the comparison result moves the write position, so random data causes
+    /// no branch mispredictions); ranges of at most 16 keys are insertion-sorted.
+    /// After `2 log2(count)` rounds it sorts the remaining range, so the worst
+    /// case stays `O(count log count)`.
     /// - Precondition: `1 <= k <= count`; keys are distinct.
     static func kthLargest(_ keys: UnsafeMutablePointer<UInt64>, count: Int, k: Int) -> UInt64 {
         precondition(k >= 1 && k <= count, "selection needs 1 <= k <= count, got k = \(k), count = \(count)")
@@ -23,33 +27,35 @@ enum MagnitudeSelection {
         var low = 0
         var high = count - 1
         var roundsLeft = 2 * (Int.bitWidth - count.leadingZeroBitCount) + 4
-        while high > low {
+        while high - low >= 16 {
             if roundsLeft == 0 {
                 var remaining = UnsafeMutableBufferPointer(start: keys + low, count: high - low + 1)
                 remaining.sort(by: >)
-                break
+                return keys[target]
             }
             roundsLeft -= 1
-            let middle = low + (high - low) / 2
-            let pivot = medianOfThree(keys[low], keys[middle], keys[high])
-            var i = low
-            var j = high
-            while i <= j {
-                while keys[i] > pivot { i += 1 }
-                while keys[j] < pivot { j -= 1 }
-                if i <= j {
-                    let swapped = keys[i]; keys[i] = keys[j]; keys[j] = swapped
-                    i += 1
+            let pivot = medianOfThree(keys[low], keys[low + (high - low) / 2], keys[high])
+            // Keys above the pivot move to the front of the range; at least one key
+            // is above and one below the median of three distinct keys.
+            var split = low
+            for i in low...high {
+                let key = keys[i]
+                keys[i] = keys[split]
+                keys[split] = key
+                split &+= key > pivot ? 1 : 0
+            }
+            if target < split { high = split - 1 } else { low = split }
+        }
+        // Insertion sort (descending) of the short remaining range.
+        if high > low {
+            for i in (low + 1)...high {
+                let key = keys[i]
+                var j = i
+                while j > low && keys[j - 1] < key {
+                    keys[j] = keys[j - 1]
                     j -= 1
                 }
-            }
-            // Now keys[low...j] >= pivot >= keys[i...high]; anything between equals the pivot.
-            if target <= j {
-                high = j
-            } else if target >= i {
-                low = i
-            } else {
-                break
+                keys[j] = key
             }
         }
         return keys[target]
