@@ -16,7 +16,7 @@ DATA ?= synthetic
 FORMAT ?= adjacency
 PRESET ?= quick
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench clean speed speed-build
 
 all: build
 
@@ -43,3 +43,13 @@ bench: build
 
 clean:
 	rm -rf .build
+
+# Speed benchmarks (nested package; not part of `make test`). Ratios are measured side by side.
+SPEED := Benchmarks/.build/release/speed
+speed-build: deps
+	cd Benchmarks && $(SWIFT) build $(RELEASE_FLAGS)
+
+speed: speed-build
+	$(SPEED) dense-epoch --data $(DATA) --format $(FORMAT)
+	$(SPEED) sparse-epochs --data $(DATA) --format $(FORMAT)
+	$(SPEED) scoring --data $(DATA) --format $(FORMAT)

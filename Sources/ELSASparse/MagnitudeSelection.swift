@@ -36,13 +36,15 @@ enum MagnitudeSelection {
             roundsLeft -= 1
             let pivot = medianOfThree(keys[low], keys[low + (high - low) / 2], keys[high])
             // Keys above the pivot move to the front of the range; at least one key
-            // is above and one below the median of three distinct keys.
+            // is above and one below the median of three distinct keys. Keys are
+            // below 2^63, so the top bit of `pivot &- key` is `key > pivot`: plain
+            // arithmetic where a comparison would compile to a branch.
             var split = low
             for i in low...high {
                 let key = keys[i]
                 keys[i] = keys[split]
                 keys[split] = key
-                split &+= key > pivot ? 1 : 0
+                split &+= Int(truncatingIfNeeded: (pivot &- key) >> 63)
             }
             if target < split { high = split - 1 } else { low = split }
         }

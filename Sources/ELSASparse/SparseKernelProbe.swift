@@ -4,8 +4,9 @@ import ELSALinearAlgebra
 /// dense `cblas_sgemm` of the same shape, on random data shaped like a
 /// training batch. Not a test: it measures wall-clock time, which depends on
 /// the machine, its load and the compiler flags (build with `-c release` and
-/// `-Xcc -march=x86-64-v3 -Xswiftc -target-cpu -Xswiftc x86-64-v3` to get
-/// AVX2). Call it from a benchmark or a scratch executable.
+/// `-Xcc -march=x86-64-v3 -Xswiftc -target-cpu -Xswiftc haswell` to get AVX2;
+/// Swift 6.3 rejects `-target-cpu x86-64-v3`). Call it from a benchmark or a
+/// scratch executable.
 public enum SparseKernelProbe {
     /// Seconds of one call of each kernel at one `k` (best of the repetitions).
     public struct Timing: Sendable, CustomStringConvertible {
@@ -25,7 +26,7 @@ public enum SparseKernelProbe {
         public var hiddenGradientGigaflops: Double { usefulFlops / hiddenGradientSeconds / 1e9 }
 
         public var description: String {
-            func f(_ x: Double) -> String { String(Double(Int(x * 1000 + 0.5)) / 1000) }
+            let f = SparseKernelProbe.rounded
             return "k \(nonzerosPerRow): output product \(f(outputProductSeconds)) s (\(f(outputProductGigaflops)) GFLOP/s), "
                 + "output gradient \(f(outputGradientSeconds)) s (\(f(outputGradientGigaflops)) GFLOP/s), "
                 + "hidden gradient \(f(hiddenGradientSeconds)) s (\(f(hiddenGradientGigaflops)) GFLOP/s), "
@@ -46,8 +47,9 @@ public enum SparseKernelProbe {
         public let timings: [Timing]
 
         public var description: String {
-            var lines = ["b \(users), d \(dimension), n_out \(outputCount), threads \(threads): dense sgemm \(denseSeconds) s "
-                         + "(\(denseGigaflops) GFLOP/s)"]
+            let f = SparseKernelProbe.rounded
+            var lines = ["b \(users), d \(dimension), n_out \(outputCount), threads \(threads): dense sgemm \(f(denseSeconds)) s "
+                         + "(\(f(denseGigaflops)) GFLOP/s)"]
             for timing in timings { lines.append("  " + timing.description) }
             return lines.joined(separator: "\n")
         }
@@ -97,11 +99,10 @@ public enum SparseKernelProbe {
         BLASThreads.with(1) {
             for k in nonzeroCounts {
                 precondition(k >= 1 && k <= dimension, "probe k must be in 1...\(dimension), got \(k)")
-                var embedding = FixedPatternEmbedding(itemCount: 0, dimension: dimension, nonzerosPerRow: 0, columnIndices: [], values: [])
-                let topKSeconds = best(of: 1) { embedding = FixedPatternEmbedding(topKOf: weights, nonzerosPerRow: k, threads: threads) }
-                var normalized = embedding
-                var norms: [Float] = []
-                let normalizationSeconds = best(of: repetitions) { (normalized, norms) = embedding.normalizedRows(threads: threads) }
+                let (embedding, topKSeconds) = timed {
+                    FixedPatternEmbedding(topKOf: weights, nonzerosPerRow: k, threads: threads)
+                }
+                let ((normalized, _), normalizationSeconds) = timed { embedding.normalizedRows(threads: threads) }
                 var hiddenTransposed = DenseMatrix(rows: dimension, columns: users)
                 let inputSeconds = best(of: repetitions) {
                     normalized.inputProduct(batch: batch, into: &hiddenTransposed, threads: threads)
@@ -126,7 +127,6 @@ public enum SparseKernelProbe {
                                                        hiddenGradientTransposed: hiddenGradientTransposed,
                                                        into: &gradient, threads: threads)
                 }
-                _ = norms
                 timings.append(Timing(nonzerosPerRow: k, topKSeconds: topKSeconds, normalizationSeconds: normalizationSeconds,
                                       inputProductSeconds: inputSeconds,
                                       outputProductSeconds: outputSeconds, outputGradientSeconds: outputGradientSeconds,
@@ -136,6 +136,18 @@ public enum SparseKernelProbe {
         }
         return Report(users: users, dimension: dimension, outputCount: outputCount, threads: threads,
                       denseSeconds: denseSeconds, timings: timings)
+    }
+
+    /// `x` with three decimals, for the reports.
+    static func rounded(_ x: Double) -> String { String(Double(Int(x * 1000 + 0.5)) / 1000) }
+
+    /// The result of `body` and its wall-clock time in seconds.
+    static func timed<T>(_ body: () -> T) -> (T, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = body()
+        let elapsed = clock.now - start
+        return (result, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     /// The shortest wall-clock time of `repetitions` runs of `body`, in seconds.

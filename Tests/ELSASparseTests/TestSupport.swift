@@ -66,6 +66,7 @@ func relativeError(_ actual: DenseMatrix, _ expected: DenseMatrix) -> Float {
 
 /// The problem shapes every kernel is checked on: batch width, dimension, nonzeros per row.
 /// Widths below and above 64 reach the scalar tails, the 8-wide and the 64-wide register blocks.
+/// Widths that are not multiples of 32 reach the zero-padded partial panels.
 let kernelShapes: [(users: Int, dimension: Int, k: Int)] = [
     (37, 50, 5), (37, 50, 50), (130, 50, 5), (130, 21, 21), (1, 9, 3), (64, 8, 1),
 ]

@@ -1,0 +1,178 @@
+// Speed benchmarks that print ratios measured side by side in one run.
+//
+//   speed dense-epoch   --data PATH --format F [--dimensions 1024,4096] [--max-batches N]
+//   speed sparse-epochs --data PATH --format F [--dimension 4096] [--ks 4096,1024,256,64,16] [--max-batches N] [--crossover]
+//   speed schedule      --data PATH --format F [--dimension 4096] [--target 16] [--epochs-per-stage 10] [--dense-epochs 10]
+//   speed scoring       --data PATH --format F [--users 1000] [--k 16] [--dense-dimension 1024] [--dimension 4096]
+//
+// Every mode uses 2 threads (Dispatch kernels and BLAS, never both at once), batch 1024,
+// all items as output columns, seed 42.
+import Foundation
+import ELSA
+
+let mode = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "help"
+let arguments = Array(CommandLine.arguments.dropFirst(2))
+func option(_ name: String, _ fallback: String) -> String {
+    if let index = arguments.firstIndex(of: "--" + name), index + 1 < arguments.count { return arguments[index + 1] }
+    return fallback
+}
+func flag(_ name: String) -> Bool { arguments.contains("--" + name) }
+func list(_ name: String, _ fallback: String) -> [Int] { option(name, fallback).split(separator: ",").compactMap { Int($0) } }
+func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+func now() -> Double { Date().timeIntervalSinceReferenceDate }
+
+let threads = Int(option("threads", "2"))!
+let batchSize = Int(option("batch-size", "1024"))!
+let maxBatches = Int(option("max-batches", "0"))!
+
+func loadTrainingMatrix() throws -> (CSRMatrix, String) {
+    let path = option("data", "synthetic")
+    let format = try? DataFormat(parsing: option("format", "adjacency"))
+    let loaded = try DatasetSource(path: path, format: path == "synthetic" ? nil : format).load()
+    return (loaded.dataset.interactions, loaded.summary.split(separator: "\n").first.map(String.init) ?? path)
+}
+
+/// The batches of one epoch (seeded order), truncated to --max-batches when given.
+func epochBatches(_ x: CSRMatrix) -> [TrainingBatch] {
+    let schedule = BatchSchedule(users: x.rows, batchSize: batchSize, seed: 42, epoch: 1)
+    var generator = SeededGenerator(seed: 42)
+    var batches: [TrainingBatch] = []
+    for users in schedule.batches.prefix(maxBatches > 0 ? maxBatches : Int.max) {
+        batches.append(TrainingBatch(rows: x.selectingRows(users), maxOutput: Int.max, generator: &generator))
+    }
+    return batches
+}
+
+/// The three dense products of one batch as bare sgemm calls of the same shapes.
+func bareGemmSeconds(batches: [TrainingBatch], dimension d: Int) -> Double {
+    var a = [Float](repeating: 0.01, count: 1), h = a, p = a, g = a
+    var total = 0.0
+    for batch in batches {
+        let n = batch.outputs.count, b = batch.userCount
+        if a.count != n * d { a = [Float](repeating: 0.01, count: n * d); g = a }
+        if h.count != b * d { h = [Float](repeating: 0.02, count: b * d) }
+        if p.count != n * b { p = [Float](repeating: 0.03, count: n * b) }
+        let start = now()
+        BLASThreads.with(threads) {
+            // Pᵀ = Â_O Hᵀ, dÂ_O = Gᵀ H, GA = G Â_O (as in DenseTrainingStep).
+            BLAS.gemm(.none, .transpose, m: n, n: b, k: d, a: a, lda: d, b: h, ldb: d, c: &p, ldc: b)
+            BLAS.gemm(.none, .none, m: n, n: d, k: b, a: p, lda: b, b: h, ldb: d, c: &g, ldc: d)
+            BLAS.gemm(.transpose, .none, m: b, n: d, k: n, a: p, lda: b, b: a, ldb: d, c: &h, ldc: d)
+        }
+        total += now() - start
+    }
+    return total
+}
+
+func denseEpochSeconds(batches: [TrainingBatch], items: Int, dimension: Int) -> Double {
+    let trainer = DenseELSATrainer(itemCount: items, configuration: TrainingConfiguration(dimension: dimension, threads: threads, seed: 42))
+    let start = now()
+    for batch in batches { trainer.step(batch) }
+    return now() - start
+}
+
+func sparseEpochSeconds(batches: [TrainingBatch], items: Int, dimension: Int, k: Int) -> Double {
+    let initial = XavierInitializer.matrix(rows: items, columns: dimension, seed: 42)
+    var weights = FixedPatternEmbedding(topKOf: initial, nonzerosPerRow: k, threads: threads)
+    let optimizer = Nadam(parameterCount: weights.values.count)
+    let step = SparseTrainingStep(threads: threads)
+    let start = now()
+    BLASThreads.with(threads) {
+        for batch in batches { _ = step.run(batch: batch, weights: &weights, optimizer: optimizer, activation: .relu6) }
+    }
+    return now() - start
+}
+
+func maskedDenseEpochSeconds(batches: [TrainingBatch], items: Int, dimension: Int, k: Int) -> Double {
+    let initial = XavierInitializer.matrix(rows: items, columns: dimension, seed: 42)
+    let pattern = FixedPatternEmbedding(topKOf: initial, nonzerosPerRow: k, threads: threads)
+    var parameters = pattern.toDense()
+    var mask = [UInt8](repeating: 0, count: items * dimension)
+    for i in 0..<items { for p in (i * k)..<((i + 1) * k) { mask[i * dimension + Int(pattern.columnIndices[p])] = 1 } }
+    let optimizer = Nadam(parameterCount: items * dimension)
+    let step = DenseTrainingStep(threads: threads)
+    let start = now()
+    BLASThreads.with(threads) {
+        for batch in batches { _ = step.run(batch: batch, parameters: &parameters, optimizer: optimizer, activation: .relu6, mask: mask) }
+    }
+    return now() - start
+}
+
+switch mode {
+case "dense-epoch":
+    let (x, summary) = try loadTrainingMatrix()
+    let batches = epochBatches(x)
+    say("dense ELSA epoch against its bare sgemm calls: \(summary)")
+    say("\(batches.count) batches of \(batchSize) users, \(x.columns) output items, \(threads) threads")
+    say("d       epoch s   bare gemm s   epoch/gemm   gemm GFLOP/s   epoch GFLOP/s")
+    for d in list("dimensions", "1024,4096") {
+        let flops = batches.reduce(0.0) { $0 + 6 * Double($1.outputs.count) * Double($1.userCount) * Double(d) }
+        let gemm = bareGemmSeconds(batches: batches, dimension: d)
+        let epoch = denseEpochSeconds(batches: batches, items: x.columns, dimension: d)
+        say(String(format: "%-6d  %8.2f  %12.2f  %11.3f  %13.1f  %14.1f", d, epoch, gemm, epoch / gemm, flops / gemm / 1e9, flops / epoch / 1e9))
+    }
+case "sparse-epochs":
+    let (x, summary) = try loadTrainingMatrix()
+    let batches = epochBatches(x)
+    let d = Int(option("dimension", "4096"))!
+    say("compressed ELSA epoch against the dense epoch, d = \(d): \(summary)")
+    say("\(batches.count) batches of \(batchSize) users, \(x.columns) output items, \(threads) threads")
+    let dense = denseEpochSeconds(batches: batches, items: x.columns, dimension: d)
+    say(String(format: "k = d = %d (dense CBLAS path): %.2f s", d, dense))
+    say("k       sparse s   sparse/dense   1/ratio" + (flag("crossover") ? "   masked dense s   sparse/masked" : ""))
+    for k in list("ks", "1024,256,64,16") where k < d {
+        let sparse = sparseEpochSeconds(batches: batches, items: x.columns, dimension: d, k: k)
+        var line = String(format: "%-6d  %8.2f  %13.4f  %8.1f", k, sparse, sparse / dense, dense / sparse)
+        if flag("crossover") {
+            let masked = maskedDenseEpochSeconds(batches: batches, items: x.columns, dimension: d, k: k)
+            line += String(format: "  %15.2f  %14.3f", masked, sparse / masked)
+        }
+        say(line)
+    }
+case "schedule":
+    let (x, summary) = try loadTrainingMatrix()
+    let d = Int(option("dimension", "4096"))!
+    let target = Int(option("target", "16"))!
+    let epochsPerStage = Int(option("epochs-per-stage", "10"))!
+    let denseEpochs = Int(option("dense-epochs", "10"))!
+    say("exponential schedule with restarting against \(denseEpochs) dense epochs, d = \(d): \(summary)")
+    let configuration = TrainingConfiguration(dimension: d, epochs: denseEpochs, batchSize: batchSize, threads: threads, seed: 42)
+    var start = now()
+    let dense = DenseELSATrainer(itemCount: x.columns, configuration: configuration)
+    dense.train(x)
+    let denseSeconds = now() - start
+    say(String(format: "%d dense epochs: %.1f s", denseEpochs, denseSeconds))
+    let plan = try SparsificationSchedule.exponential(dimension: d, targetNonzeros: target, epochsPerStage: epochsPerStage)
+    start = now()
+    let compressed = CompressedELSATrainer(itemCount: x.columns, configuration: configuration, schedule: plan, restart: true)
+    compressed.train(x)
+    let scheduleSeconds = now() - start
+    say(String(format: "exponential schedule (%d stages, %d epochs): %.1f s", plan.stages.count, plan.totalEpochs, scheduleSeconds))
+    say(String(format: "schedule / dense = %.2f (target: below 3)", scheduleSeconds / denseSeconds))
+    for (k, isDense, seconds) in compressed.stageLog { say(String(format: "  k %5d  %@  %.1f s", k, isDense ? "dense " : "sparse", seconds)) }
+case "scoring":
+    let (x, summary) = try loadTrainingMatrix()
+    let users = Int(option("users", "1000"))!
+    let k = Int(option("k", "16"))!
+    let d = Int(option("dimension", "4096"))!
+    let denseDimension = Int(option("dense-dimension", "1024"))!
+    let histories = x.selectingRows(Array(0..<min(users, x.rows)))
+    let sparseModel = ELSAModel(embedding: .sparse(CSRMatrix.topK(dense: XavierInitializer.matrix(rows: x.columns, columns: d, seed: 1), k: k)),
+                                itemIDs: (0..<x.columns).map(String.init), threads: threads)
+    let denseModel = ELSAModel(embedding: .dense(XavierInitializer.matrix(rows: x.columns, columns: denseDimension, seed: 1)),
+                               itemIDs: (0..<x.columns).map(String.init), threads: threads)
+    say("top-100 recommendation for \(histories.rows) users: \(summary)")
+    func time(_ model: ELSAModel) throws -> Double {
+        _ = try recommend(model, histories: histories.selectingRows(Array(0..<min(50, histories.rows))), count: 100, threadCount: threads)
+        let start = now()
+        _ = try recommend(model, histories: histories, count: 100, threadCount: threads)
+        return now() - start
+    }
+    let sparseSeconds = try time(sparseModel)
+    let denseSeconds = try time(denseModel)
+    say(String(format: "sparse k = %d of d = %d: %.3f s (%.1f µs per user)", k, d, sparseSeconds, sparseSeconds / Double(histories.rows) * 1e6))
+    say(String(format: "dense d = %d:            %.3f s (%.1f µs per user)", denseDimension, denseSeconds, denseSeconds / Double(histories.rows) * 1e6))
+    say(String(format: "dense / sparse = %.1fx (target: at least 10x)", denseSeconds / sparseSeconds))
+default:
+    say("usage: speed dense-epoch|sparse-epochs|schedule|scoring --data PATH --format FORMAT [options]; see the top of main.swift")
+}
