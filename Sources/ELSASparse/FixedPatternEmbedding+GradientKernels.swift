@@ -48,7 +48,7 @@ extension FixedPatternEmbedding {
                 let (outputItems, latents, upstream, hidden, gradient) = shared.value
                 let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
                 let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
-                let laneSums = UnsafeMutablePointer<Float>.allocate(capacity: 8 * perRow)
+                let laneSums = UnsafeMutablePointer<Float>.allocate(capacity: 8 * Panel.dotBlock)
                 defer { panel.deallocate(); staged.deallocate(); laneSums.deallocate() }
                 let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
                 for panelIndex in 0..<Panel.count(users: users) {

@@ -38,8 +38,17 @@ public final class CompressedELSATrainer {
     private let denseStep: DenseTrainingStep
     private let sparseStep: SparseTrainingStep
 
+    public convenience init(itemCount: Int, configuration: TrainingConfiguration, schedule: SparsificationSchedule,
+                            restart: Bool, carryOptimizerState: Bool = false,
+                            densePathFraction: Double = defaultDensePathFraction) {
+        self.init(itemCount: itemCount, configuration: configuration, schedule: schedule, restart: restart,
+                  carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
+                  initial: XavierInitializer.matrix(rows: itemCount, columns: configuration.dimension, seed: configuration.seed))
+    }
+
+    /// Starts from a given initialization (items x d): runs that share one seeded init share it.
     public init(itemCount: Int, configuration: TrainingConfiguration, schedule: SparsificationSchedule,
-                restart: Bool, carryOptimizerState: Bool = false, densePathFraction: Double = defaultDensePathFraction) {
+                restart: Bool, carryOptimizerState: Bool, densePathFraction: Double, initial: DenseMatrix) {
         precondition(schedule.dimension == configuration.dimension,
                      "schedule is for d = \(schedule.dimension), the configuration has d = \(configuration.dimension)")
         self.configuration = configuration
@@ -47,7 +56,8 @@ public final class CompressedELSATrainer {
         self.restart = restart
         self.carryOptimizerState = carryOptimizerState
         self.densePathFraction = densePathFraction
-        self.initial = XavierInitializer.matrix(rows: itemCount, columns: configuration.dimension, seed: configuration.seed)
+        precondition(initial.columns == configuration.dimension, "initialization has d = \(initial.columns), the configuration \(configuration.dimension)")
+        self.initial = initial
         self.weights = .dense(initial, mask: nil)
         self.optimizer = Nadam(parameterCount: 0, configuration: configuration.optimizer)
         self.denseStep = DenseTrainingStep(threads: configuration.threads)
@@ -59,39 +69,72 @@ public final class CompressedELSATrainer {
 
     /// Runs the whole schedule on `interactions` (users x items).
     public func train(_ interactions: CSRMatrix, observer: TrainingObserver? = nil) {
-        precondition(interactions.columns == itemCount, "data has \(interactions.columns) items, the model \(itemCount)")
-        BLASThreads.with(configuration.threads) {
-            for (index, stage) in schedule.stages.enumerated() {
-                let stageStart = ContinuousClock.now
-                enterStage(k: stage.k, first: index == 0)
-                var isDense = false
-                for _ in 0..<stage.epochs {
-                    let epoch = history.count + 1
-                    let report: EpochReport
-                    switch weights {
-                    case .dense(var matrix, let mask):
-                        isDense = true
-                        weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // release the copy-on-write reference
-                        report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
-                                                 k: stage.k, stage: index, observer: observer) { batch in
-                            denseStep.run(batch: batch, parameters: &matrix, optimizer: optimizer,
-                                          activation: configuration.activation, mask: mask)
-                        }
-                        weights = .dense(matrix, mask: mask)
-                    case .sparse(var embedding):
-                        weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
-                        report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
-                                                 k: stage.k, stage: index, observer: observer) { batch in
-                            sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer, activation: configuration.activation)
-                        }
-                        weights = .sparse(embedding)
-                    }
-                    history.append(report)
-                    observer?.epochFinished(report)
-                }
-                stageLog.append((stage.k, isDense, seconds(since: stageStart)))
-            }
+        for index in schedule.stages.indices {
+            runStage(index, on: interactions, observer: observer)
         }
+    }
+
+    /// Number of stages run so far.
+    public private(set) var stagesDone = 0
+
+    /// Runs stage `index` of the schedule (stages must run in order), or a stage with another
+    /// `k` and `epochs` (used to fork a shared schedule prefix toward a larger target).
+    public func runStage(_ index: Int, k overrideK: Int? = nil, epochs overrideEpochs: Int? = nil,
+                         on interactions: CSRMatrix, observer: TrainingObserver? = nil) {
+        precondition(interactions.columns == itemCount, "data has \(interactions.columns) items, the model \(itemCount)")
+        let stage = schedule.stages[index]
+        let k = overrideK ?? stage.k
+        let epochs = overrideEpochs ?? stage.epochs
+        BLASThreads.with(configuration.threads) {
+            let stageStart = ContinuousClock.now
+            enterStage(k: k, first: stagesDone == 0)
+            stagesDone += 1
+            var isDense = false
+            for _ in 0..<epochs {
+                let epoch = history.count + 1
+                let report: EpochReport
+                switch weights {
+                case .dense(var matrix, let mask):
+                    isDense = true
+                    weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // drop the extra reference: no copy on write
+                    report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
+                                             k: k, stage: index, observer: observer) { batch in
+                        denseStep.run(batch: batch, parameters: &matrix, optimizer: optimizer,
+                                      activation: configuration.activation, mask: mask)
+                    }
+                    weights = .dense(matrix, mask: mask)
+                case .sparse(var embedding):
+                    weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
+                    report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
+                                             k: k, stage: index, observer: observer) { batch in
+                        sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer, activation: configuration.activation)
+                    }
+                    weights = .sparse(embedding)
+                }
+                history.append(report)
+                observer?.epochFinished(report)
+            }
+            stageLog.append((k, isDense, seconds(since: stageStart)))
+        }
+    }
+
+    /// An independent copy of this trainer's state (weights, pattern, optimizer, history), to fork
+    /// a shared schedule prefix toward several targets.
+    /// With `schedule`, the copy continues along that schedule (which must share the stages run so far).
+    public func copy(schedule other: SparsificationSchedule? = nil) -> CompressedELSATrainer {
+        let next = other ?? schedule
+        precondition(Array(next.stages.prefix(stagesDone)) == Array(schedule.stages.prefix(stagesDone)),
+                     "a forked schedule must share the \(stagesDone) stages already run")
+        let twin = CompressedELSATrainer(itemCount: 0, configuration: configuration, schedule: next, restart: restart,
+                                         carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
+                                         initial: initial)
+        twin.weights = weights
+        twin.pattern = pattern
+        twin.optimizer = optimizer.copy()
+        twin.history = history
+        twin.stageLog = stageLog
+        twin.stagesDone = stagesDone
+        return twin
     }
 
     /// Switches to a stage with `k` nonzeros per row: new pattern, values, representation and optimizer.

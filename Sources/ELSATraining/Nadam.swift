@@ -110,6 +110,16 @@ public final class Nadam: @unchecked Sendable {
         }
     }
 
+    /// An independent copy (moments, step counter).
+    public func copy() -> Nadam {
+        let twin = Nadam(parameterCount: 0, configuration: configuration)
+        twin.momentum = momentum
+        twin.velocity = velocity
+        twin.iterations = iterations
+        twin.momentumProduct = momentumProduct
+        return twin
+    }
+
     /// Keeps the moments of the elements `keep` (indices into this optimizer's array; −1 for
     /// a new element with zero moments) in a new optimizer of `keep.count` parameters, with
     /// the same step counter. Used to carry state over the surviving entries when a sparse

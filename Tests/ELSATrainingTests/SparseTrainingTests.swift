@@ -112,3 +112,24 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
     #expect(sparseRecall > 3 * popularity)
     #expect(sparseRecall > 0.9 * denseRecall, "compressed \(sparseRecall), dense \(denseRecall)")
 }
+
+@Test func forkedSchedulesEqualSeparateRuns() throws {
+    let problem = try PlantedProblem(users: 300, items: 80, segments: 5)
+    let configuration = TrainingConfiguration(dimension: 32, batchSize: 64, threads: 2, seed: 6)
+    let initial = XavierInitializer.matrix(rows: 80, columns: 32, seed: 6)
+    let schedules = try [4, 8, 16].map { try SparsificationSchedule.exponential(dimension: 32, targetNonzeros: $0, epochsPerStage: 2) }
+    var forked: [Int: FixedPatternEmbedding] = [:]
+    var epochs: [Int: Int] = [:]
+    ScheduleForks.train(schedules, initial: initial, configuration: configuration, restart: true,
+                        densePathFraction: 0.5, interactions: problem.split.train) { schedule, trainer in
+        forked[schedule.targetNonzeros] = trainer.currentEmbedding
+        epochs[schedule.targetNonzeros] = trainer.history.count
+    }
+    for schedule in schedules {
+        let separate = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: true,
+                                             densePathFraction: 0.5)
+        separate.train(problem.split.train)
+        #expect(separate.currentEmbedding == forked[schedule.targetNonzeros], "target \(schedule.targetNonzeros)")
+        #expect(epochs[schedule.targetNonzeros] == schedule.totalEpochs)
+    }
+}
