@@ -1,0 +1,53 @@
+/// The settings of a compression study (`elsa bench`).
+public struct BenchPreset: Sendable, Equatable, Codable {
+    public var name: String
+    /// Dimension D of the full dense ELSA and the start of sparse training.
+    public var dimension: Int
+    /// E: epochs per stage of the schedules (and epochs at the target).
+    public var epochsPerStage: Int
+    /// Epochs of every dense ELSA run (full size and at the byte budget).
+    public var denseEpochs: Int
+    public var batchSize: Int
+    /// Byte budgets per item vector: 8 B per sparse nonzero, 4 B per dense factor.
+    public var budgets: [Int]
+    /// EASE regularization for the full and the pruned EASE.
+    public var lambda: Float
+    public var testUsers: Int
+    /// Output columns per batch (`Int.max`: all items).
+    public var maxOutput: Int
+    /// CompresSAE: hidden dimension, epochs and batch size.
+    public var saeHidden: Int
+    public var saeEpochs: Int
+
+    public init(name: String, dimension: Int, epochsPerStage: Int, denseEpochs: Int, batchSize: Int, budgets: [Int],
+                lambda: Float, testUsers: Int, maxOutput: Int, saeHidden: Int, saeEpochs: Int) {
+        self.name = name
+        self.dimension = dimension
+        self.epochsPerStage = epochsPerStage
+        self.denseEpochs = denseEpochs
+        self.batchSize = batchSize
+        self.budgets = budgets
+        self.lambda = lambda
+        self.testUsers = testUsers
+        self.maxOutput = maxOutput
+        self.saeHidden = saeHidden
+        self.saeEpochs = saeEpochs
+    }
+
+    /// A few minutes on 2 cores on the embedded synthetic data.
+    public static let quick = BenchPreset(name: "quick", dimension: 512, epochsPerStage: 2, denseEpochs: 10, batchSize: 256,
+                                          budgets: [1024, 512, 256, 128, 64], lambda: 50, testUsers: 500, maxOutput: Int.max,
+                                          saeHidden: 1024, saeEpochs: 20)
+    /// The paper's settings: d = 4096, E = 10, batch 1024, targets 128/64/32/16/8 nonzeros.
+    public static let paper = BenchPreset(name: "paper", dimension: 4096, epochsPerStage: 10, denseEpochs: 10, batchSize: 1024,
+                                          budgets: [1024, 512, 256, 128, 64], lambda: 100, testUsers: 10000, maxOutput: Int.max,
+                                          saeHidden: 4096, saeEpochs: 20)
+
+    public static func named(_ name: String) -> BenchPreset? {
+        switch name {
+        case "quick": return .quick
+        case "paper": return .paper
+        default: return nil
+        }
+    }
+}

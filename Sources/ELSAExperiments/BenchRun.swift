@@ -1,0 +1,25 @@
+import Foundation
+import ELSATraining
+
+/// One finished run of a compression study; one JSON file per run makes a study resumable.
+public struct BenchRun: Codable, Sendable, Equatable {
+    /// Stable id, also the file name: e.g. `exponential-restart-k16`.
+    public var id: String
+    /// The method (a row of the table), e.g. `Compressed ELSA (exponential, restart)`.
+    public var method: String
+    /// The nominal byte budget (nil for the uncompressed references).
+    public var budget: Int?
+    public var bytesPerItem: Int
+    /// Nonzeros per row (sparse) or dimension (dense).
+    public var k: Int?
+    public var dimension: Int?
+    public var metrics: [String: Double]
+    public var trainSeconds: Double
+    public var epochs: [EpochReport]
+    /// Bytes the item representation takes in memory.
+    public var modelBytes: Int
+    /// Top-100 recommendation latency per user (µs), batched.
+    public var latencyMicroseconds: Double
+
+    public var recall20: Double { metrics["recall@20"] ?? .nan }
+}

@@ -1,0 +1,301 @@
+import Foundation
+import ELSAData
+import ELSAEvaluation
+import ELSALinearAlgebra
+import ELSAModels
+import ELSASparse
+import ELSATraining
+
+/// The compression-versus-accuracy study behind `elsa bench`: for each byte budget, the paper's
+/// method and every baseline, plus the uncompressed references, on one dataset and split.
+///
+/// Finished runs are kept as one JSON file each under `<output>/runs/` (written atomically) and
+/// skipped on the next start, so an interrupted study resumes. The full dense ELSA is trained once
+/// (its model file is kept beside the runs) and reused by the post-training compression baselines;
+/// EASE is fitted once for the full and every pruned variant; all sparse-training runs start from
+/// the same seeded initialization, and the exponential runs share their common stages.
+public final class BenchStudy {
+    public let experiment: Experiment
+    public let preset: BenchPreset
+    public let outputDirectory: String
+    public let ablation: Bool
+    public let threads: Int
+    public let seed: UInt64
+    private let log: (String) -> Void
+    public private(set) var runs: [BenchRun] = []
+    private var plannedRuns: [String] = []
+    private let started = Date()
+
+    public init(experiment: Experiment, preset: BenchPreset, outputDirectory: String, ablation: Bool,
+                log: @escaping (String) -> Void) {
+        self.experiment = experiment
+        self.preset = preset
+        self.outputDirectory = outputDirectory
+        self.ablation = ablation
+        self.threads = experiment.threads
+        self.seed = experiment.seed
+        self.log = log
+    }
+
+    var runsDirectory: String { outputDirectory + "/runs" }
+    var items: Int { experiment.dataset.itemCount }
+    var itemIDs: [String] { experiment.dataset.itemIDs }
+
+    /// Sparse-training schedule families: (id prefix, table name, kind, restart).
+    var scheduleFamilies: [(String, String, SparsificationSchedule.Kind, Bool)] {
+        var families: [(String, String, SparsificationSchedule.Kind, Bool)] = [
+            ("exponential-restart", "Compressed ELSA (exponential, restart)", .exponential, true),
+            ("constant", "Sparse training, constant k", .constant, false),
+        ]
+        if ablation {
+            families += [
+                ("exponential", "Compressed ELSA (exponential)", .exponential, false),
+                ("stepwise-restart", "Compressed ELSA (step-wise, restart)", .stepwise, true),
+                ("stepwise", "Compressed ELSA (step-wise)", .stepwise, false),
+                ("linear-restart", "Compressed ELSA (linear, restart)", .linear, true),
+                ("linear", "Compressed ELSA (linear)", .linear, false),
+            ]
+        }
+        return families
+    }
+
+    /// The ids of every run of the study, in the order they run.
+    public var runIDs: [String] {
+        var ids = ["ease", "elsa-full"]
+        for budget in preset.budgets {
+            let k = budget / 8
+            ids += ["elsa-dense-d\(budget / 4)", "elsa-pruned-k\(k)", "compressae-k\(k)", "ease-pruned-k\(k)"]
+        }
+        for (prefix, _, _, _) in scheduleFamilies { ids += preset.budgets.map { "\(prefix)-k\($0 / 8)" } }
+        return ids
+    }
+
+    /// Runs everything not already on disk, then writes the table, CSV/JSON, plot and speed table.
+    public func run() throws {
+        try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
+        plannedRuns = runIDs
+        for id in plannedRuns { if let run = loadRun(id) { runs.append(run) } }
+        log("study: \(plannedRuns.count) runs, \(runs.count) already done (\(runsDirectory))")
+        try runEASE()
+        let full = try runFullDense()
+        try runPostTrainingCompression(full: full)
+        try runDenseAtBudget()
+        try runSparseTraining()
+        try BenchOutputs(study: self, runs: orderedRuns()).writeAll()
+        log("study finished in \(String(format: "%.0f", Date().timeIntervalSince(started))) s: \(outputDirectory)")
+    }
+
+    func orderedRuns() -> [BenchRun] {
+        plannedRuns.compactMap { id in runs.first { $0.id == id } }
+    }
+
+    // MARK: - Runs
+
+    private func done(_ id: String) -> Bool { runs.contains { $0.id == id } }
+
+    private func loadRun(_ id: String) -> BenchRun? {
+        guard let data = FileManager.default.contents(atPath: "\(runsDirectory)/\(id).json") else { return nil }
+        return try? JSONDecoder().decode(BenchRun.self, from: data)
+    }
+
+    private func record(_ run: BenchRun) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(run), to: "\(runsDirectory)/\(run.id).json")
+        runs.append(run)
+        log(String(format: "[%d/%d] %@: recall@20 %.4f, %d B per item, train %.1f s",
+                   runs.count, plannedRuns.count, run.id, run.recall20, run.bytesPerItem, run.trainSeconds))
+    }
+
+    private func measure<Model: Recommender>(_ model: Model, id: String, method: String, budget: Int?, bytesPerItem: Int,
+                                             k: Int?, dimension: Int?, trainSeconds: Double, epochs: [EpochReport],
+                                             modelBytes: Int) throws -> BenchRun {
+        log("[\(runs.count + 1)/\(plannedRuns.count)] \(id): evaluating")
+        let result = try experiment.evaluate(model)
+        let sample = experiment.folds.inputs.selectingRows(Array(0..<min(1000, experiment.folds.inputs.rows)))
+        let start = Date()
+        _ = try recommend(model, histories: sample, count: 100, threadCount: threads)
+        let latency = Date().timeIntervalSince(start) / Double(max(1, sample.rows)) * 1e6
+        return BenchRun(id: id, method: method, budget: budget, bytesPerItem: bytesPerItem, k: k, dimension: dimension,
+                        metrics: result.metrics, trainSeconds: trainSeconds, epochs: epochs, modelBytes: modelBytes,
+                        latencyMicroseconds: latency)
+    }
+
+    private func configuration(dimension: Int, epochs: Int) -> TrainingConfiguration {
+        TrainingConfiguration(dimension: dimension, epochs: epochs, batchSize: preset.batchSize, maxOutput: preset.maxOutput,
+                              threads: threads, seed: seed)
+    }
+
+    private func runEASE() throws {
+        let missing = ["ease"] + preset.budgets.map { "ease-pruned-k\($0 / 8)" }
+        guard missing.contains(where: { !done($0) }) else { return }
+        log("[\(runs.count + 1)/\(plannedRuns.count)] EASE (lambda \(preset.lambda)) on \(items) items")
+        let start = Date()
+        let ease = try EASE(interactions: experiment.train, lambda: preset.lambda, threads: threads)
+        let fitSeconds = Date().timeIntervalSince(start)
+        if !done("ease") {
+            try record(try measure(ease, id: "ease", method: "EASE", budget: nil, bytesPerItem: 4 * items, k: nil, dimension: items,
+                                   trainSeconds: fitSeconds, epochs: [], modelBytes: 4 * items * items))
+        }
+        for budget in preset.budgets where !done("ease-pruned-k\(budget / 8)") {
+            let k = budget / 8
+            let pruned = ease.pruned(nonzerosPerRow: min(k, items))
+            try record(try measure(pruned, id: "ease-pruned-k\(k)", method: "EASE pruned to top-k", budget: budget,
+                                   bytesPerItem: 8 * k, k: k, dimension: items, trainSeconds: fitSeconds, epochs: [],
+                                   modelBytes: pruned.weights.nonzeroCount * 8 + (items + 1) * 8))
+        }
+    }
+
+    /// The full dense ELSA, trained once; its model file is kept for the post-training baselines.
+    private func runFullDense() throws -> ELSAModel {
+        let path = "\(runsDirectory)/elsa-full.model"
+        if done("elsa-full"), let (model, _) = try? ModelFile.read(from: path, threads: threads) { return model }
+        log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA d = \(preset.dimension), \(preset.denseEpochs) epochs")
+        let progress = BenchProgress(study: self, label: "elsa-full", totalEpochs: preset.denseEpochs)
+        let start = Date()
+        let trainer = DenseELSATrainer(itemCount: items, configuration: configuration(dimension: preset.dimension, epochs: preset.denseEpochs))
+        trainer.train(experiment.train, observer: progress)
+        let seconds = Date().timeIntervalSince(start)
+        let model = trainer.model(itemIDs: itemIDs)
+        try ModelFile.write(model, metadata: ["model": "elsa", "dimension": "\(preset.dimension)"], to: path)
+        if !done("elsa-full") {
+            try record(try measure(model, id: "elsa-full", method: "Dense ELSA (full)", budget: nil, bytesPerItem: 4 * preset.dimension,
+                                   k: nil, dimension: preset.dimension, trainSeconds: seconds, epochs: trainer.history,
+                                   modelBytes: 4 * items * preset.dimension))
+        }
+        return model
+    }
+
+    private func runPostTrainingCompression(full: ELSAModel) throws {
+        let dense = full.embedding.toDense()
+        let fullTrain = runs.first { $0.id == "elsa-full" }?.trainSeconds ?? 0
+        for budget in preset.budgets {
+            let k = budget / 8
+            if !done("elsa-pruned-k\(k)") {
+                let pruned = ELSAModel(embedding: .sparse(CSRMatrix.topK(dense: dense, k: min(k, dense.columns), threads: threads)),
+                                       itemIDs: itemIDs, threads: threads)
+                try record(try measure(pruned, id: "elsa-pruned-k\(k)", method: "Dense ELSA pruned to top-k after training",
+                                       budget: budget, bytesPerItem: 8 * k, k: k, dimension: preset.dimension,
+                                       trainSeconds: fullTrain, epochs: [], modelBytes: items * k * 8 + (items + 1) * 8))
+            }
+            if !done("compressae-k\(k)") {
+                log("[\(runs.count + 1)/\(plannedRuns.count)] CompresSAE h = \(preset.saeHidden), k = \(k)")
+                let start = Date()
+                let codes = try compressWithSparseAutoencoder(dense, nonzeros: k)
+                let seconds = Date().timeIntervalSince(start)
+                let model = ELSAModel(embedding: .sparse(codes), itemIDs: itemIDs, threads: threads)
+                try record(try measure(model, id: "compressae-k\(k)", method: "Dense ELSA + CompresSAE (top-k sparse autoencoder)",
+                                       budget: budget, bytesPerItem: 8 * k, k: k, dimension: preset.saeHidden,
+                                       trainSeconds: fullTrain + seconds, epochs: [], modelBytes: items * k * 8 + (items + 1) * 8))
+            }
+        }
+    }
+
+    private func runDenseAtBudget() throws {
+        for budget in preset.budgets where !done("elsa-dense-d\(budget / 4)") {
+            let d = budget / 4
+            log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA at the budget: d = \(d)")
+            let progress = BenchProgress(study: self, label: "elsa-dense-d\(d)", totalEpochs: preset.denseEpochs)
+            let start = Date()
+            let trainer = DenseELSATrainer(itemCount: items, configuration: configuration(dimension: d, epochs: preset.denseEpochs))
+            trainer.train(experiment.train, observer: progress)
+            let seconds = Date().timeIntervalSince(start)
+            try record(try measure(trainer.model(itemIDs: itemIDs), id: "elsa-dense-d\(d)", method: "Dense ELSA at the budget (d = 2k)",
+                                   budget: budget, bytesPerItem: 4 * d, k: nil, dimension: d, trainSeconds: seconds,
+                                   epochs: trainer.history, modelBytes: 4 * items * d))
+        }
+    }
+
+    private func runSparseTraining() throws {
+        let initial = XavierInitializer.matrix(rows: items, columns: preset.dimension, seed: seed)
+        for (prefix, name, kind, restart) in scheduleFamilies {
+            let missing = preset.budgets.filter { !done("\(prefix)-k\($0 / 8)") }
+            if missing.isEmpty { continue }
+            let schedules = try missing.map {
+                try SparsificationSchedule.make(kind, dimension: preset.dimension, targetNonzeros: $0 / 8,
+                                                epochsPerStage: preset.epochsPerStage)
+            }
+            // Shared stages run once; progress counts the epochs actually run.
+            let distinctEpochs = BenchStudy.distinctEpochs(schedules)
+            log("[\(runs.count + 1)/\(plannedRuns.count)] \(name): targets \(missing.map { $0 / 8 }), stages shared where the schedules agree")
+            let progress = BenchProgress(study: self, label: prefix, totalEpochs: distinctEpochs)
+            let start = Date()
+            var failure: Error?
+            ScheduleForks.train(schedules, initial: initial, configuration: configuration(dimension: preset.dimension, epochs: 1),
+                                restart: restart, interactions: experiment.train, observer: progress) { schedule, trainer in
+                guard failure == nil else { return }
+                let k = schedule.targetNonzeros
+                let model = trainer.model(itemIDs: itemIDs)
+                do {
+                    try record(try measure(model, id: "\(prefix)-k\(k)", method: name, budget: 8 * k, bytesPerItem: 8 * k, k: k,
+                                           dimension: preset.dimension, trainSeconds: trainer.history.reduce(0) { $0 + $1.seconds },
+                                           epochs: trainer.history, modelBytes: items * k * 8 + (items + 1) * 8))
+                } catch { failure = error }
+            }
+            if let failure { throw failure }
+            _ = start
+        }
+    }
+
+    /// CompresSAE codes (items x h, k per row) of the dense item matrix.
+    func compressWithSparseAutoencoder(_ dense: DenseMatrix, nonzeros k: Int) throws -> CSRMatrix {
+        throw BenchError.unavailable("CompresSAE is not built yet")
+    }
+
+    // MARK: - Progress
+
+    /// Epochs actually run when `schedules` share their common stages (see `ScheduleForks`).
+    static func distinctEpochs(_ schedules: [SparsificationSchedule]) -> Int {
+        let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
+        guard let trunk = ordered.first else { return 0 }
+        var total = trunk.totalEpochs
+        for schedule in ordered.dropFirst() {
+            var index = 0
+            while index < schedule.stages.count && index < trunk.stages.count && schedule.stages[index] == trunk.stages[index] { index += 1 }
+            total += schedule.stages[index...].reduce(0) { $0 + $1.epochs }
+        }
+        return total
+    }
+
+    func progressLine(label: String, report: EpochReport, done: Int, total: Int, elapsed: Double) -> String {
+        let remaining = total > done ? elapsed / Double(max(1, done)) * Double(total - done) : 0
+        return String(format: "  %@ epoch %d/%d (stage %d, k %d): loss %.6f, %.1f s; run ETA %@, study elapsed %@",
+                      label, done, total, report.stage, report.k, report.loss, report.seconds,
+                      BenchStudy.clock(remaining), BenchStudy.clock(Date().timeIntervalSince(started)))
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+
+    func say(_ text: String) { log(text) }
+}
+
+public enum BenchError: Error, CustomStringConvertible {
+    case unavailable(String)
+    public var description: String {
+        switch self { case .unavailable(let what): return what }
+    }
+}
+
+/// Epoch lines with the run's progress and an estimate of its time left.
+final class BenchProgress: TrainingObserver {
+    let study: BenchStudy
+    let label: String
+    let totalEpochs: Int
+    var epochsDone = 0
+    let start = Date()
+
+    init(study: BenchStudy, label: String, totalEpochs: Int) {
+        self.study = study
+        self.label = label
+        self.totalEpochs = totalEpochs
+    }
+
+    func epochFinished(_ report: EpochReport) {
+        epochsDone += 1
+        study.say(study.progressLine(label: label, report: report, done: epochsDone, total: totalEpochs,
+                                     elapsed: Date().timeIntervalSince(start)))
+    }
+}

@@ -1,0 +1,383 @@
+import Dispatch
+import ELSALinearAlgebra
+
+/// The parameters of a CompresSAE and its forward and backward passes on raw pointers.
+///
+/// Parameters live in one array laid out as Nadam sees them:
+/// `[W_encᵀ (hidden x input) | b (hidden) | W_dec (hidden x input, raw rows)]`.
+/// For a batch X (rows x input), with x̃ = rownorm(X) and Ŵ = rownorm(W_dec):
+///
+///     P   = x̃ W_enc + b                        (sgemm rows x hidden x input)
+///     S_b = the K largest |P[b, ·]| (K = k, or the auxiliary count; the first k are the top k)
+///     x̂_b = Σ_{j ∈ top k} P[b, j] Ŵ_j           (k gathered rows; x̂ᴬ with all K)
+///     L   = mean_b (1 − cos(x_b, x̂_b)) + w · mean_b (1 − cos(x_b, x̂ᴬ_b))
+///     G_b = dL/dx̂_b + dL/dx̂ᴬ_b, Gᴬ_b = dL/dx̂ᴬ_b,    dL/dx̂ = −(x̃ − x̂̂ (x̂̂·x̃)) / ‖x̂‖ / rows
+///     q_bj = Ŵ_j · (G_b or Gᴬ_b)                (dL/dP on the selected entries; zero elsewhere)
+///     dŴ_j = Σ_b P[b, j] (G_b or Gᴬ_b),  dW_dec,j = (dŴ_j − Ŵ_j (Ŵ_j·dŴ_j)) / ‖W_dec,j‖
+///     dW_encᵀ_j = Σ_b q_bj x̃_b,          db_j = Σ_b q_bj
+///
+/// The sums over b run per latent unit j over the entries that selected j (a counting
+/// sort of the batch's selections), so each gradient row is written by one thread in a
+/// fixed order and Nadam is applied to it right away. Only the sgemm depends on the
+/// thread count. Rows of X that are zero have no direction: they get no loss and no
+/// gradient, and the means run over the other rows.
+final class CompresSAEKernel: @unchecked Sendable {
+    let inputDimension: Int
+    let hiddenDimension: Int
+    let nonzeros: Int
+    /// K: activations selected per row in training.
+    let selectedCount: Int
+    let auxiliaryWeight: Float
+    /// Rows per forward pass (the batch size).
+    let capacity: Int
+    let threads: Int
+
+    let parameterCount: Int
+    let parameters: UnsafeMutablePointer<Float>
+    var encoder: UnsafeMutablePointer<Float> { parameters }
+    var bias: UnsafeMutablePointer<Float> { parameters + hiddenDimension * inputDimension }
+    var decoder: UnsafeMutablePointer<Float> { parameters + hiddenDimension * inputDimension + hiddenDimension }
+
+    /// Workspace, sized for `capacity` rows.
+    let batchInput: UnsafeMutablePointer<Float>            // capacity x input (gathered batch rows)
+    let normalized: UnsafeMutablePointer<Float>            // capacity x input
+    let inputNorms: UnsafeMutablePointer<Float>            // capacity
+    let preactivations: UnsafeMutablePointer<Float>        // capacity x hidden
+    let selected: UnsafeMutablePointer<Int32>              // capacity x K
+    let reconstruction: UnsafeMutablePointer<Float>        // capacity x input
+    let auxiliaryReconstruction: UnsafeMutablePointer<Float>
+    let reconstructionGradient: UnsafeMutablePointer<Float>           // G
+    let auxiliaryReconstructionGradient: UnsafeMutablePointer<Float>  // Gᴬ
+    let codeGradient: UnsafeMutablePointer<Float>          // capacity x K
+    let rowLosses: UnsafeMutablePointer<Float>             // capacity x 2
+    let unitDecoder: UnsafeMutablePointer<Float>           // hidden x input
+    let decoderNorms: UnsafeMutablePointer<Float>          // hidden
+    let hiddenOffsets: UnsafeMutablePointer<Int>           // hidden + 1
+    let hiddenCursor: UnsafeMutablePointer<Int>            // hidden
+    let hiddenEntries: UnsafeMutablePointer<Int32>         // capacity x K
+    let scratch: UnsafeMutablePointer<Float>               // threads x 2 input
+    let heaps: UnsafeMutablePointer<UInt64>                // threads x K
+
+    init(inputDimension: Int, configuration: CompresSAEConfiguration) {
+        let d = inputDimension, h = configuration.hiddenDimension
+        self.inputDimension = d
+        self.hiddenDimension = h
+        self.nonzeros = configuration.nonzeros
+        self.selectedCount = configuration.selectedNonzeros
+        self.auxiliaryWeight = configuration.auxiliaryWeight
+        self.capacity = configuration.batchSize
+        self.threads = configuration.threads
+        let rows = capacity, k = selectedCount
+        parameterCount = 2 * h * d + h
+        parameters = .allocate(parameterCount, repeating: 0)
+        batchInput = .allocate(rows * d, repeating: 0)
+        normalized = .allocate(rows * d, repeating: 0)
+        inputNorms = .allocate(rows, repeating: 0)
+        preactivations = .allocate(rows * h, repeating: 0)
+        selected = .allocate(rows * k, repeating: 0)
+        reconstruction = .allocate(rows * d, repeating: 0)
+        auxiliaryReconstruction = .allocate(rows * d, repeating: 0)
+        reconstructionGradient = .allocate(rows * d, repeating: 0)
+        auxiliaryReconstructionGradient = .allocate(rows * d, repeating: 0)
+        codeGradient = .allocate(rows * k, repeating: 0)
+        rowLosses = .allocate(rows * 2, repeating: 0)
+        unitDecoder = .allocate(h * d, repeating: 0)
+        decoderNorms = .allocate(h, repeating: 0)
+        hiddenOffsets = .allocate(h + 1, repeating: 0)
+        hiddenCursor = .allocate(h, repeating: 0)
+        hiddenEntries = .allocate(rows * k, repeating: 0)
+        scratch = .allocate(threads * 2 * d, repeating: 0)
+        heaps = .allocate(threads * k, repeating: 0)
+    }
+
+    deinit {
+        parameters.deallocate(); batchInput.deallocate(); normalized.deallocate(); inputNorms.deallocate()
+        preactivations.deallocate(); selected.deallocate(); reconstruction.deallocate()
+        auxiliaryReconstruction.deallocate(); reconstructionGradient.deallocate()
+        auxiliaryReconstructionGradient.deallocate(); codeGradient.deallocate(); rowLosses.deallocate()
+        unitDecoder.deallocate(); decoderNorms.deallocate(); hiddenOffsets.deallocate(); hiddenCursor.deallocate()
+        hiddenEntries.deallocate(); scratch.deallocate(); heaps.deallocate()
+    }
+
+    // MARK: - Forward
+
+    /// Ŵ = rownorm(W_dec) and the raw row norms (zero rows stay zero).
+    func refreshUnitDecoder() {
+        let d = inputDimension
+        parallelRanges(hiddenDimension) { _, lower, upper in
+            for j in lower..<upper {
+                let target = self.unitDecoder + j * d
+                target.update(from: self.decoder + j * d, count: d)
+                let norm = dot(d, target, target).squareRoot()
+                self.decoderNorms[j] = norm
+                if norm > 0 { scale(d, 1 / norm, target) }
+            }
+        }
+    }
+
+    /// Normalizes `rows` rows at `input`, computes P = x̃ W_enc + b and selects the
+    /// `count` largest-magnitude activations of each row (by decreasing magnitude).
+    /// Runs BLAS with the caller's BLAS thread count.
+    func forward(_ input: UnsafePointer<Float>, rows: Int, selecting count: Int) {
+        precondition(rows <= capacity, "a forward pass takes at most \(capacity) rows, got \(rows)")
+        let d = inputDimension, h = hiddenDimension, k = selectedCount
+        let source = SendablePointer(pointer: input)
+        parallelRanges(rows) { _, lower, upper in
+            for b in lower..<upper {
+                let target = self.normalized + b * d
+                target.update(from: source.pointer + b * d, count: d)
+                let norm = dot(d, target, target).squareRoot()
+                self.inputNorms[b] = norm
+                if norm > 0 { scale(d, 1 / norm, target) }
+                (self.preactivations + b * h).update(from: self.bias, count: h)
+            }
+        }
+        BLAS.gemm(.none, .transpose, m: rows, n: h, k: d, a: normalized, lda: d, b: encoder, ldb: d,
+                  beta: 1, c: preactivations, ldc: h)
+        parallelRanges(rows) { slot, lower, upper in
+            for b in lower..<upper {
+                CompresSAETopK.select(row: self.preactivations + b * h, count: h, k: count,
+                                      heap: self.heaps + slot * k, into: self.selected + b * k)
+            }
+        }
+    }
+
+    /// x̂_b = Σ_{s < count} P[b, S_bs] Ŵ_{S_bs} into `target` (input wide).
+    @inline(__always)
+    func decodeRow(_ b: Int, from first: Int, to last: Int, into target: UnsafeMutablePointer<Float>) {
+        let d = inputDimension, h = hiddenDimension, k = selectedCount
+        for s in first..<last {
+            let j = Int(selected[b * k + s])
+            axpy(d, preactivations[b * h + j], unitDecoder + j * d, target)
+        }
+    }
+
+    /// Mean over the nonzero rows of 1 − cos(x, x̂ from the top `nonzeros`) after `forward`
+    /// and `refreshUnitDecoder`, as (sum of losses, nonzero rows).
+    func evaluate(rows: Int) -> (sum: Double, counted: Int) {
+        let d = inputDimension
+        parallelRanges(rows) { _, lower, upper in
+            for b in lower..<upper {
+                let xHat = self.reconstruction + b * d
+                xHat.initialize(repeating: 0, count: d)
+                self.decodeRow(b, from: 0, to: self.nonzeros, into: xHat)
+                self.rowLosses[b] = cosineLoss(d, unit: self.normalized + b * d, xHat)
+            }
+        }
+        var sum = 0.0, counted = 0
+        for b in 0..<rows where inputNorms[b] > 0 { sum += Double(rowLosses[b]); counted += 1 }
+        return (sum, counted)
+    }
+
+    // MARK: - Training step
+
+    /// Where `step` writes the full gradient instead of updating (tests and checks).
+    struct GradientSink: @unchecked Sendable {
+        let encoder: UnsafeMutablePointer<Float>
+        let bias: UnsafeMutablePointer<Float>
+        let decoder: UnsafeMutablePointer<Float>
+    }
+
+    /// Nadam state for an update: the coefficients of this step and the moment arrays.
+    struct Update: @unchecked Sendable {
+        let coefficients: Nadam.StepCoefficients
+        let momentum: UnsafeMutablePointer<Float>
+        let velocity: UnsafeMutablePointer<Float>
+    }
+
+    /// One forward and backward pass over `rows` rows at `input`; with `update` applies
+    /// Nadam to every parameter (untouched ones with a zero gradient, as Keras does) and
+    /// rescales the decoder rows to unit norm; with `sink` writes the gradient there.
+    /// Returns the loss and objective sums and the number of nonzero rows.
+    func step(_ input: UnsafePointer<Float>, rows: Int, update: Update?, sink: GradientSink?)
+        -> (loss: Double, objective: Double, counted: Int) {
+        let d = inputDimension, h = hiddenDimension, k = selectedCount, top = nonzeros
+        refreshUnitDecoder()
+        forward(input, rows: rows, selecting: k)
+        var counted = 0
+        for b in 0..<rows where inputNorms[b] > 0 { counted += 1 }
+        if counted == 0 && update == nil {
+            if let sink {
+                sink.encoder.initialize(repeating: 0, count: h * d)
+                sink.bias.initialize(repeating: 0, count: h)
+                sink.decoder.initialize(repeating: 0, count: h * d)
+            }
+            return (0, 0, 0)
+        }
+        let auxiliary = auxiliaryWeight > 0
+        let mainScale = counted == 0 ? 0 : 1 / Float(counted)
+        let auxiliaryScale = auxiliaryWeight * mainScale
+
+        // Reconstructions, dL/dx̂ and dL/dP on the selected entries, per row.
+        parallelRanges(rows) { _, lower, upper in
+            for b in lower..<upper {
+                let unit = self.normalized + b * d
+                let xHat = self.reconstruction + b * d, gradient = self.reconstructionGradient + b * d
+                let auxiliaryGradient = self.auxiliaryReconstructionGradient + b * d
+                let codes = self.codeGradient + b * k
+                xHat.initialize(repeating: 0, count: d)
+                self.decodeRow(b, from: 0, to: top, into: xHat)
+                if self.inputNorms[b] == 0 {
+                    gradient.initialize(repeating: 0, count: d)
+                    auxiliaryGradient.initialize(repeating: 0, count: d)
+                    codes.initialize(repeating: 0, count: k)
+                    self.rowLosses[2 * b] = 0
+                    self.rowLosses[2 * b + 1] = 0
+                    continue
+                }
+                self.rowLosses[2 * b] = cosineLossGradient(d, unit: unit, xHat, scale: mainScale, into: gradient)
+                if auxiliary {
+                    let xHatAuxiliary = self.auxiliaryReconstruction + b * d
+                    xHatAuxiliary.update(from: xHat, count: d)
+                    self.decodeRow(b, from: top, to: k, into: xHatAuxiliary)
+                    self.rowLosses[2 * b + 1] = cosineLossGradient(d, unit: unit, xHatAuxiliary, scale: auxiliaryScale,
+                                                                   into: auxiliaryGradient)
+                    axpy(d, 1, auxiliaryGradient, gradient)
+                } else {
+                    self.rowLosses[2 * b + 1] = 0
+                }
+                for s in 0..<k {
+                    let j = Int(self.selected[b * k + s])
+                    codes[s] = dot(d, self.unitDecoder + j * d, s < top ? gradient : auxiliaryGradient)
+                }
+            }
+        }
+        var lossSum = 0.0, auxiliarySum = 0.0
+        for b in 0..<rows where inputNorms[b] > 0 {
+            lossSum += Double(rowLosses[2 * b])
+            auxiliarySum += Double(rowLosses[2 * b + 1])
+        }
+
+        // The entries of each latent unit, in row order (counting sort).
+        hiddenOffsets.initialize(repeating: 0, count: h + 1)
+        for b in 0..<rows where inputNorms[b] > 0 {
+            for s in 0..<k { hiddenOffsets[Int(selected[b * k + s]) + 1] += 1 }
+        }
+        for j in 0..<h { hiddenOffsets[j + 1] += hiddenOffsets[j] }
+        hiddenCursor.update(from: hiddenOffsets, count: h)
+        for b in 0..<rows where inputNorms[b] > 0 {
+            for s in 0..<k {
+                let j = Int(selected[b * k + s])
+                hiddenEntries[hiddenCursor[j]] = Int32(b * k + s)
+                hiddenCursor[j] += 1
+            }
+        }
+
+        // Gradient rows per latent unit, then Nadam on them.
+        let encoderCount = h * d
+        parallelRanges(h) { slot, lower, upper in
+            let encoderGradient = self.scratch + slot * 2 * d, decoderGradient = encoderGradient + d
+            for j in lower..<upper {
+                encoderGradient.initialize(repeating: 0, count: d)
+                decoderGradient.initialize(repeating: 0, count: d)
+                var biasGradient: Float = 0
+                for position in self.hiddenOffsets[j]..<self.hiddenOffsets[j + 1] {
+                    let entry = Int(self.hiddenEntries[position])
+                    let b = entry / k, s = entry - b * k
+                    let q = self.codeGradient[entry]
+                    biasGradient += q
+                    axpy(d, q, self.normalized + b * d, encoderGradient)
+                    let upstream = s < top ? self.reconstructionGradient : self.auxiliaryReconstructionGradient
+                    axpy(d, self.preactivations[b * h + j], upstream + b * d, decoderGradient)
+                }
+                let norm = self.decoderNorms[j], unit = self.unitDecoder + j * d
+                if norm > 0 {
+                    let projection = dot(d, unit, decoderGradient)
+                    let inverse = 1 / norm
+                    for i in 0..<d { decoderGradient[i] = (decoderGradient[i] - unit[i] * projection) * inverse }
+                } else {
+                    decoderGradient.initialize(repeating: 0, count: d)
+                }
+                if let sink {
+                    (sink.encoder + j * d).update(from: encoderGradient, count: d)
+                    sink.bias[j] = biasGradient
+                    (sink.decoder + j * d).update(from: decoderGradient, count: d)
+                }
+                guard let update else { continue }
+                let encoderOffset = j * d, biasOffset = encoderCount + j, decoderOffset = encoderCount + h + j * d
+                Nadam.kernel(parameters: self.parameters + encoderOffset, gradient: encoderGradient,
+                             momentum: update.momentum + encoderOffset, velocity: update.velocity + encoderOffset,
+                             count: d, coefficients: update.coefficients)
+                withUnsafePointer(to: biasGradient) { gradient in
+                    Nadam.kernel(parameters: self.parameters + biasOffset, gradient: gradient,
+                                 momentum: update.momentum + biasOffset, velocity: update.velocity + biasOffset,
+                                 count: 1, coefficients: update.coefficients)
+                }
+                let row = self.parameters + decoderOffset
+                Nadam.kernel(parameters: row, gradient: decoderGradient,
+                             momentum: update.momentum + decoderOffset, velocity: update.velocity + decoderOffset,
+                             count: d, coefficients: update.coefficients)
+                let rowNorm = dot(d, row, row).squareRoot()
+                if rowNorm > 0 { scale(d, 1 / rowNorm, row) }
+            }
+        }
+        return (lossSum, lossSum + Double(auxiliaryWeight) * auxiliarySum, counted)
+    }
+
+    // MARK: - Threads
+
+    /// Splits `0..<count` into one contiguous range per thread: `body(slot, lower, upper)`.
+    func parallelRanges(_ count: Int, _ body: @Sendable (Int, Int, Int) -> Void) {
+        let slots = max(1, min(threads, count))
+        if slots == 1 { body(0, 0, count); return }
+        DispatchQueue.concurrentPerform(iterations: slots) { slot in
+            body(slot, count * slot / slots, count * (slot + 1) / slots)
+        }
+    }
+}
+
+/// A read-only pointer handed to the Dispatch workers.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafePointer<Float>
+}
+
+// MARK: - Vector helpers (plain loops: the compiler vectorizes them, no BLAS threading inside Dispatch)
+
+@inline(__always)
+private func dot(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
+    var sum: Float = 0
+    for i in 0..<count { sum += x[i] * y[i] }
+    return sum
+}
+
+@inline(__always)
+private func scale(_ count: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float>) {
+    for i in 0..<count { x[i] *= alpha }
+}
+
+@inline(__always)
+private func axpy(_ count: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+    for i in 0..<count { y[i] += alpha * x[i] }
+}
+
+/// 1 − cos(x, x̂) for a unit (or zero) `unit` = x / ‖x‖; 1 when x̂ = 0.
+@inline(__always)
+private func cosineLoss(_ count: Int, unit: UnsafePointer<Float>, _ xHat: UnsafePointer<Float>) -> Float {
+    let norm = dot(count, xHat, xHat).squareRoot()
+    return norm > 0 ? 1 - dot(count, unit, xHat) / norm : 1
+}
+
+/// 1 − cos(x, x̂) and `scale` · d(1 − cos)/dx̂ = −scale · (x̃ − x̂̂ (x̂̂·x̃)) / ‖x̂‖ into `gradient`
+/// (zero when x̂ = 0, where the loss is 1 and has no gradient).
+@inline(__always)
+private func cosineLossGradient(_ count: Int, unit: UnsafePointer<Float>, _ xHat: UnsafePointer<Float>, scale: Float,
+                                into gradient: UnsafeMutablePointer<Float>) -> Float {
+    let norm = dot(count, xHat, xHat).squareRoot()
+    guard norm > 0 else {
+        gradient.initialize(repeating: 0, count: count)
+        return 1
+    }
+    let cosine = dot(count, unit, xHat) / norm
+    let inverse = 1 / norm
+    let along = cosine * inverse
+    for i in 0..<count { gradient[i] = -scale * (unit[i] - xHat[i] * along) * inverse }
+    return 1 - cosine
+}
+
+private extension UnsafeMutablePointer {
+    static func allocate(_ count: Int, repeating value: Pointee) -> UnsafeMutablePointer<Pointee> {
+        let pointer = UnsafeMutablePointer<Pointee>.allocate(capacity: max(1, count))
+        pointer.initialize(repeating: value, count: max(1, count))
+        return pointer
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import ELSA
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "The compression study: every method at every byte budget, with tables, CSV/JSON, an SVG plot and speed figures.",
+        discussion: "Finished runs are kept under OUTPUT/runs/ and skipped when the study is started again, so an interrupted study resumes.")
+
+    @Option(help: "quick (a few minutes on the synthetic data) or paper (d = 4096, E = 10, batch 1024).")
+    var preset: String = "quick"
+    @Flag(help: "Also run the schedule ablation (step-wise, linear, with and without restarting).") var ablation = false
+    @Option(help: "Output folder (default docs/bench/<dataset>).") var output: String?
+    @Option(help: "Override the preset's dimension D.") var dimension: Int?
+    @Option(help: "Override the preset's epochs per stage E.") var epochsPerStage: Int?
+    @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
+    @Option(help: "Override the preset's batch size.") var batchSize: Int?
+    @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
+    @Option(help: "Override the preset's byte budgets, e.g. \"1024 512 256 128 64\".") var budgets: String?
+    @Option(help: "Override the preset's output columns per batch (default: all items).") var maxOutput: Int?
+    @Option(help: "Override the preset's CompresSAE hidden dimension.") var saeHidden: Int?
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "Held-out test users (default: the preset's).") var testUsers: Int?
+    @Option(help: "Seed for the split, the initialization and the batches.") var seed: UInt64 = 42
+    @Option(help: "Threads.") var threads: Int = 2
+
+    func validate() throws {
+        guard BenchPreset.named(preset) != nil else { throw ValidationError("--preset must be quick or paper, got '\(preset)'") }
+        if let budgets, try parsedBudgets(budgets).isEmpty { throw ValidationError("--budgets needs at least one number") }
+    }
+
+    func parsedBudgets(_ text: String) throws -> [Int] {
+        try text.split(whereSeparator: { $0 == " " || $0 == "," }).map {
+            guard let value = Int($0), value >= 8, value % 8 == 0 else { throw ValidationError("--budgets: '\($0)' is not a multiple of 8 bytes") }
+            return value
+        }
+    }
+
+    func run() throws {
+        var chosen = BenchPreset.named(preset)!
+        if let dimension { chosen.dimension = dimension }
+        if let epochsPerStage { chosen.epochsPerStage = epochsPerStage }
+        if let denseEpochs { chosen.denseEpochs = denseEpochs }
+        if let batchSize { chosen.batchSize = batchSize }
+        if let lambda { chosen.lambda = lambda }
+        if let budgets { chosen.budgets = try parsedBudgets(budgets) }
+        if let maxOutput { chosen.maxOutput = maxOutput }
+        if let saeHidden { chosen.saeHidden = saeHidden }
+        if let testUsers { chosen.testUsers = testUsers }
+        if let largest = chosen.budgets.max(), largest / 8 > chosen.dimension {
+            throw ValidationError("budget \(largest) B needs k = \(largest / 8) nonzeros, more than d = \(chosen.dimension)")
+        }
+        let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers, seed: seed, threads: threads)
+        note(experiment.loaded.summary)
+        let folder = output ?? "docs/bench/\(experiment.source.name)"
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)), output \(folder)")
+        let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
+        try study.run()
+        print(try String(contentsOfFile: folder + "/table.md", encoding: .utf8))
+        print("written: \(folder)/table.md, runs.json, runs.csv, recall.svg, speed.md")
+    }
+}
