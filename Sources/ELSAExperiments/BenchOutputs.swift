@@ -19,10 +19,19 @@ struct BenchOutputs {
         try AtomicFile.write(speed(), to: directory + "/speed.md")
     }
 
-    /// Methods in table order (first appearance among the budgeted runs).
+    /// Methods in table order: the paper's method first, then the other schedules, then the baselines.
     var methods: [String] {
+        BenchOutputs.methods(of: runs)
+    }
+
+    static func methods(of runs: [BenchRun]) -> [String] {
+        let order = ["exponential-restart-", "exponential-", "stepwise-restart-", "stepwise-", "linear-restart-", "linear-", "constant-",
+                     "elsa-dense-", "elsa-pruned-", "compressae-", "ease-pruned-"]
+        func rank(_ run: BenchRun) -> Int { order.firstIndex { run.id.hasPrefix($0) } ?? order.count }
         var seen: [String] = []
-        for run in runs where run.budget != nil && !seen.contains(run.method) { seen.append(run.method) }
+        for run in runs.filter({ $0.budget != nil }).sorted(by: { rank($0) < rank($1) }) where !seen.contains(run.method) {
+            seen.append(run.method)
+        }
         return seen
     }
 

@@ -47,8 +47,7 @@ struct BenchPlot {
             out += "<line x1=\"\(left)\" y1=\"\(y(run.recall20))\" x2=\"\(left + plotWidth)\" y2=\"\(y(run.recall20))\" stroke=\"#555\" stroke-dasharray=\"\(index == 0 ? "6 4" : "2 3")\"/>\n"
         }
         // Series.
-        var methods: [String] = []
-        for run in budgeted where !methods.contains(run.method) { methods.append(run.method) }
+        let methods = BenchOutputs.methods(of: runs)
         for (index, method) in methods.enumerated() {
             let color = BenchPlot.palette[index % BenchPlot.palette.count]
             let points = budgeted.filter { $0.method == method && $0.recall20.isFinite }.sorted { $0.budget! < $1.budget! }

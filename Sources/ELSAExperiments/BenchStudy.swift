@@ -76,13 +76,24 @@ public final class BenchStudy {
         plannedRuns = runIDs
         for id in plannedRuns { if let run = loadRun(id) { runs.append(run) } }
         log("study: \(plannedRuns.count) runs, \(runs.count) already done (\(runsDirectory))")
-        try runEASE()
-        let full = try runFullDense()
-        try runPostTrainingCompression(full: full)
-        try runDenseAtBudget()
-        try runSparseTraining()
+        // A failing part is logged and the others still run; the outputs cover what finished.
+        var failures: [String] = []
+        func part(_ name: String, _ body: () throws -> Void) {
+            do { try body() } catch {
+                failures.append("\(name): \(error)")
+                log("\(name) failed: \(error)")
+            }
+        }
+        part("EASE") { try runEASE() }
+        var full: ELSAModel?
+        part("dense ELSA") { full = try runFullDense() }
+        if let full { part("pruned dense ELSA") { try runPrunedAfterTraining(full: full) } }
+        part("dense ELSA at the budget") { try runDenseAtBudget() }
+        part("sparse training") { try runSparseTraining() }
+        if let full { part("CompresSAE") { try runSparseAutoencoder(full: full) } }
         try BenchOutputs(study: self, runs: orderedRuns()).writeAll()
         log("study finished in \(String(format: "%.0f", Date().timeIntervalSince(started))) s: \(outputDirectory)")
+        if !failures.isEmpty { throw BenchError.failed(failures) }
     }
 
     func orderedRuns() -> [BenchRun] {
@@ -166,7 +177,7 @@ public final class BenchStudy {
         return model
     }
 
-    private func runPostTrainingCompression(full: ELSAModel) throws {
+    private func runPrunedAfterTraining(full: ELSAModel) throws {
         let dense = full.embedding.toDense()
         let fullTrain = runs.first { $0.id == "elsa-full" }?.trainSeconds ?? 0
         for budget in preset.budgets {
@@ -178,6 +189,14 @@ public final class BenchStudy {
                                        budget: budget, bytesPerItem: 8 * k, k: k, dimension: preset.dimension,
                                        trainSeconds: fullTrain, epochs: [], modelBytes: items * k * 8 + (items + 1) * 8))
             }
+        }
+    }
+
+    private func runSparseAutoencoder(full: ELSAModel) throws {
+        let dense = full.embedding.toDense()
+        let fullTrain = runs.first { $0.id == "elsa-full" }?.trainSeconds ?? 0
+        for budget in preset.budgets {
+            let k = budget / 8
             if !done("compressae-k\(k)") {
                 log("[\(runs.count + 1)/\(plannedRuns.count)] CompresSAE h = \(preset.saeHidden), k = \(k)")
                 let start = Date()
@@ -274,8 +293,12 @@ public final class BenchStudy {
 
 public enum BenchError: Error, CustomStringConvertible {
     case unavailable(String)
+    case failed([String])
     public var description: String {
-        switch self { case .unavailable(let what): return what }
+        switch self {
+        case .unavailable(let what): return what
+        case .failed(let parts): return "parts of the study failed (rerun to resume): " + parts.joined(separator: "; ")
+        }
     }
 }
 

@@ -7,12 +7,12 @@ import ELSASparse
 ///    of Â_ij (ties go to the lower latent index). Items whose row has no nonzero are left
 ///    unassigned.
 /// 2. Items sharing a dominant signed latent form a *group*.
-/// 3. Near-duplicate groups are merged (see `SegmentationOptions`): with M(s) the items that
-///    have the signed latent s among their `latentsPerItem` largest-magnitude entries, every
-///    pair of groups (s, t) with Jaccard(M(s), M(t)) > `mergeThreshold` is a merge candidate.
-///    Candidates are taken by Jaccard descending (ties: lower signed latents first) and two
-///    groups' segments are united (single linkage) unless that would put both signs of one
-///    latent into one segment. The result depends on Â and the options only.
+/// 3. Near-duplicate groups are merged by centroid linkage (see `SegmentationOptions`): a
+///    group's centroid is the sum of its items' rows of Â; the pair of groups with the most
+///    similar centroids (cosine; ties: lower signed latents) is merged and its centroid
+///    recomputed, while that cosine exceeds `mergeThreshold`. A merge that would put both
+///    signs of one latent into one segment is never made. The result depends on Â and the
+///    options only (not on threads).
 /// 4. Segments with fewer than `minimumSize` items are dropped; their items stay uncovered.
 /// 5. Segments are numbered largest first (ties: lowest first signed latent), and each
 ///    segment's items are ordered by centrality (weight on the segment's latents).
@@ -37,48 +37,27 @@ public struct Segmentation: Sendable, Equatable {
     public init(embedding: CSRMatrix, options: SegmentationOptions = SegmentationOptions()) throws {
         if let problem = options.problem { throw SegmentationError.invalidArgument(problem) }
         let itemCount = embedding.rows, dimension = embedding.columns
-        let slotCount = 2 * dimension
 
-        // 1-2. Dominant signed latents and groups; each item's top signed latents.
+        // 1-2. Dominant signed latents and groups.
         var dominant = [SignedLatent?](repeating: nil, count: itemCount)
-        var topSlots = [[Int]](repeating: [], count: itemCount)
-        var groupMembers = [Int: [Int]]()  // slot -> items
+        var groupMembers = [Int: [Int]]()  // slot -> items, ascending
         for item in 0..<itemCount {
-            let top = Self.largestEntries(of: embedding, row: item, count: options.latentsPerItem)
-            guard let first = top.first else { continue }
+            guard let first = Self.largestEntries(of: embedding, row: item, count: 1).first else { continue }
             dominant[item] = first
-            topSlots[item] = top.map(\.slot)
             groupMembers[first.slot, default: []].append(item)
         }
+        let slots = groupMembers.keys.sorted()
+        let groups = slots.map { groupMembers[$0]! }
 
-        // 3. Merge candidates: Jaccard overlap of M(s) over the group latents.
-        var isGroup = [Bool](repeating: false, count: slotCount)
-        for slot in groupMembers.keys { isGroup[slot] = true }
-        var listSize = [Int](repeating: 0, count: slotCount)
-        var intersections = [Int: Int]()  // lower slot * slotCount + higher slot -> |M(s) ∩ M(t)|
-        for item in 0..<itemCount {
-            let slots = topSlots[item].filter { isGroup[$0] }.sorted()
-            for slot in slots { listSize[slot] += 1 }
-            for a in 0..<slots.count {
-                for b in (a + 1)..<max(a + 1, slots.count) { intersections[slots[a] * slotCount + slots[b], default: 0] += 1 }
-            }
-        }
-        var candidates: [(jaccard: Double, lower: Int, higher: Int)] = []
-        for (key, shared) in intersections {
-            let lower = key / slotCount, higher = key % slotCount
-            let jaccard = Double(shared) / Double(listSize[lower] + listSize[higher] - shared)
-            if jaccard > options.mergeThreshold { candidates.append((jaccard, lower, higher)) }
-        }
-        candidates.sort { $0.jaccard != $1.jaccard ? $0.jaccard > $1.jaccard
-                          : ($0.lower != $1.lower ? $0.lower < $1.lower : $0.higher < $1.higher) }
-        var merger = SignConsistentMerger(slots: groupMembers.keys.sorted())
-        for candidate in candidates { merger.unite(candidate.lower, candidate.higher) }
+        // 3. Merge near-duplicate groups.
+        let components = CentroidLinkage.merge(groups: groups, slots: slots, embedding: embedding,
+                                               threshold: options.mergeThreshold)
 
         // 4-5. Segments from the merged components.
         var draft: [(latents: [SignedLatent], items: [Int])] = []
-        for component in merger.components() {
-            let items = component.flatMap { groupMembers[$0]! }
-            if items.count >= options.minimumSize { draft.append((component.map(SignedLatent.init(slot:)), items)) }
+        for component in components {
+            let items = component.flatMap { groups[$0] }
+            if items.count >= options.minimumSize { draft.append((component.map { SignedLatent(slot: slots[$0]) }.sorted(), items)) }
         }
         draft.sort { $0.items.count != $1.items.count ? $0.items.count > $1.items.count : $0.latents[0] < $1.latents[0] }
         var segments: [Segment] = []
@@ -98,7 +77,7 @@ public struct Segmentation: Sendable, Equatable {
         self.segments = segments
         self.itemSegments = itemSegments
         self.dominantLatents = dominant
-        self.groupCount = groupMembers.count
+        self.groupCount = groups.count
     }
 
     /// Segments the item matrix of `model` (a dense one is treated as CSR of its nonzeros).

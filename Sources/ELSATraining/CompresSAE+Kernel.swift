@@ -31,6 +31,8 @@ final class CompresSAEKernel: @unchecked Sendable {
     /// Rows per forward pass (the batch size).
     let capacity: Int
     let threads: Int
+    /// Seconds spent in the encoder sgemm so far.
+    var gemmSeconds: Double = 0
 
     let parameterCount: Int
     let parameters: UnsafeMutablePointer<Float>
@@ -44,6 +46,7 @@ final class CompresSAEKernel: @unchecked Sendable {
     let inputNorms: UnsafeMutablePointer<Float>            // capacity
     let preactivations: UnsafeMutablePointer<Float>        // capacity x hidden
     let selected: UnsafeMutablePointer<Int32>              // capacity x K
+    let selectedValues: UnsafeMutablePointer<Float>        // capacity x K: P at the selected entries
     let reconstruction: UnsafeMutablePointer<Float>        // capacity x input
     let auxiliaryReconstruction: UnsafeMutablePointer<Float>
     let reconstructionGradient: UnsafeMutablePointer<Float>           // G
@@ -75,6 +78,7 @@ final class CompresSAEKernel: @unchecked Sendable {
         inputNorms = .allocate(rows, repeating: 0)
         preactivations = .allocate(rows * h, repeating: 0)
         selected = .allocate(rows * k, repeating: 0)
+        selectedValues = .allocate(rows * k, repeating: 0)
         reconstruction = .allocate(rows * d, repeating: 0)
         auxiliaryReconstruction = .allocate(rows * d, repeating: 0)
         reconstructionGradient = .allocate(rows * d, repeating: 0)
@@ -92,7 +96,7 @@ final class CompresSAEKernel: @unchecked Sendable {
 
     deinit {
         parameters.deallocate(); batchInput.deallocate(); normalized.deallocate(); inputNorms.deallocate()
-        preactivations.deallocate(); selected.deallocate(); reconstruction.deallocate()
+        preactivations.deallocate(); selected.deallocate(); selectedValues.deallocate(); reconstruction.deallocate()
         auxiliaryReconstruction.deallocate(); reconstructionGradient.deallocate()
         auxiliaryReconstructionGradient.deallocate(); codeGradient.deallocate(); rowLosses.deallocate()
         unitDecoder.deallocate(); decoderNorms.deallocate(); hiddenOffsets.deallocate(); hiddenCursor.deallocate()
@@ -116,7 +120,8 @@ final class CompresSAEKernel: @unchecked Sendable {
     }
 
     /// Normalizes `rows` rows at `input`, computes P = x̃ W_enc + b and selects the
-    /// `count` largest-magnitude activations of each row (by decreasing magnitude).
+    /// `count` largest-magnitude activations of each row (by decreasing magnitude) into
+    /// `selected` and their values into `selectedValues` (both with row stride K).
     /// Runs BLAS with the caller's BLAS thread count.
     func forward(_ input: UnsafePointer<Float>, rows: Int, selecting count: Int) {
         precondition(rows <= capacity, "a forward pass takes at most \(capacity) rows, got \(rows)")
@@ -132,12 +137,15 @@ final class CompresSAEKernel: @unchecked Sendable {
                 (self.preactivations + b * h).update(from: self.bias, count: h)
             }
         }
+        let clock = ContinuousClock.now
         BLAS.gemm(.none, .transpose, m: rows, n: h, k: d, a: normalized, lda: d, b: encoder, ldb: d,
                   beta: 1, c: preactivations, ldc: h)
+        gemmSeconds += seconds(since: clock)
         parallelRanges(rows) { slot, lower, upper in
             for b in lower..<upper {
-                CompresSAETopK.select(row: self.preactivations + b * h, count: h, k: count,
-                                      heap: self.heaps + slot * k, into: self.selected + b * k)
+                let row = self.preactivations + b * h
+                CompresSAETopK.select(row: row, count: h, k: count, heap: self.heaps + slot * k, into: self.selected + b * k)
+                for s in 0..<count { self.selectedValues[b * k + s] = row[Int(self.selected[b * k + s])] }
             }
         }
     }
@@ -145,10 +153,10 @@ final class CompresSAEKernel: @unchecked Sendable {
     /// x̂_b = Σ_{s < count} P[b, S_bs] Ŵ_{S_bs} into `target` (input wide).
     @inline(__always)
     func decodeRow(_ b: Int, from first: Int, to last: Int, into target: UnsafeMutablePointer<Float>) {
-        let d = inputDimension, h = hiddenDimension, k = selectedCount
+        let d = inputDimension, k = selectedCount
         for s in first..<last {
             let j = Int(selected[b * k + s])
-            axpy(d, preactivations[b * h + j], unitDecoder + j * d, target)
+            axpy(d, selectedValues[b * k + s], unitDecoder + j * d, target)
         }
     }
 
@@ -278,7 +286,7 @@ final class CompresSAEKernel: @unchecked Sendable {
                     biasGradient += q
                     axpy(d, q, self.normalized + b * d, encoderGradient)
                     let upstream = s < top ? self.reconstructionGradient : self.auxiliaryReconstructionGradient
-                    axpy(d, self.preactivations[b * h + j], upstream + b * d, decoderGradient)
+                    axpy(d, self.selectedValues[entry], upstream + b * d, decoderGradient)
                 }
                 let norm = self.decoderNorms[j], unit = self.unitDecoder + j * d
                 if norm > 0 {
@@ -295,7 +303,7 @@ final class CompresSAEKernel: @unchecked Sendable {
                 }
                 guard let update else { continue }
                 let encoderOffset = j * d, biasOffset = encoderCount + j, decoderOffset = encoderCount + h + j * d
-                Nadam.kernel(parameters: self.parameters + encoderOffset, gradient: encoderGradient,
+                nadamKernel(parameters: self.parameters + encoderOffset, gradient: encoderGradient,
                              momentum: update.momentum + encoderOffset, velocity: update.velocity + encoderOffset,
                              count: d, coefficients: update.coefficients)
                 withUnsafePointer(to: biasGradient) { gradient in
@@ -304,7 +312,7 @@ final class CompresSAEKernel: @unchecked Sendable {
                                  count: 1, coefficients: update.coefficients)
                 }
                 let row = self.parameters + decoderOffset
-                Nadam.kernel(parameters: row, gradient: decoderGradient,
+                nadamKernel(parameters: row, gradient: decoderGradient,
                              momentum: update.momentum + decoderOffset, velocity: update.velocity + decoderOffset,
                              count: d, coefficients: update.coefficients)
                 let rowNorm = dot(d, row, row).squareRoot()
@@ -333,10 +341,36 @@ private struct SendablePointer: @unchecked Sendable {
 
 // MARK: - Vector helpers (plain loops: the compiler vectorizes them, no BLAS threading inside Dispatch)
 
+/// x · y with four SIMD8 accumulators (a scalar sum chain would not vectorize: the
+/// compiler keeps the order of float additions).
 @inline(__always)
 private func dot(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
-    var sum: Float = 0
-    for i in 0..<count { sum += x[i] * y[i] }
+    let rawX = UnsafeRawPointer(x), rawY = UnsafeRawPointer(y)
+    var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+    var i = 0
+    while i + 32 <= count {
+        let offset = i * MemoryLayout<Float>.stride
+        s0 += rawX.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            * rawY.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        s1 += rawX.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
+            * rawY.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
+        s2 += rawX.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Float>.self)
+            * rawY.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Float>.self)
+        s3 += rawX.loadUnaligned(fromByteOffset: offset + 96, as: SIMD8<Float>.self)
+            * rawY.loadUnaligned(fromByteOffset: offset + 96, as: SIMD8<Float>.self)
+        i += 32
+    }
+    while i + 8 <= count {
+        let offset = i * MemoryLayout<Float>.stride
+        s0 += rawX.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            * rawY.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        i += 8
+    }
+    var sum = ((s0 + s1) + (s2 + s3)).sum()
+    while i < count {
+        sum += x[i] * y[i]
+        i += 1
+    }
     return sum
 }
 
@@ -348,6 +382,42 @@ private func scale(_ count: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float
 @inline(__always)
 private func axpy(_ count: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
     for i in 0..<count { y[i] += alpha * x[i] }
+}
+
+/// `Nadam.kernel` with SIMD8 lanes: the same operations in the same order on each
+/// element, so the same bits (the scalar kernel does not vectorize: its square root
+/// keeps a branch for negative inputs).
+@inline(__always)
+func nadamKernel(parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+                 momentum: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
+                 count: Int, coefficients k: Nadam.StepCoefficients) {
+    typealias Lanes = SIMD8<Float>
+    let width = Lanes.scalarCount
+    let beta1 = Lanes(repeating: k.beta1), beta2 = Lanes(repeating: k.beta2)
+    let oneMinusBeta1 = Lanes(repeating: 1 - k.beta1), oneMinusBeta2 = Lanes(repeating: 1 - k.beta2)
+    let momentumWeight = Lanes(repeating: k.momentumWeight), gradientWeight = Lanes(repeating: k.gradientWeight)
+    let velocityCorrection = Lanes(repeating: k.velocityCorrection)
+    let learningRate = Lanes(repeating: k.learningRate), epsilon = Lanes(repeating: k.epsilon)
+    let rawParameters = UnsafeMutableRawPointer(parameters), rawGradient = UnsafeRawPointer(gradient)
+    let rawMomentum = UnsafeMutableRawPointer(momentum), rawVelocity = UnsafeMutableRawPointer(velocity)
+    var i = 0
+    while i + width <= count {
+        let offset = i * MemoryLayout<Float>.stride
+        let g = rawGradient.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+        let m = beta1 * rawMomentum.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + oneMinusBeta1 * g
+        let v = beta2 * rawVelocity.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + oneMinusBeta2 * g * g
+        rawMomentum.storeBytes(of: m, toByteOffset: offset, as: Lanes.self)
+        rawVelocity.storeBytes(of: v, toByteOffset: offset, as: Lanes.self)
+        let mHat = momentumWeight * m + gradientWeight * g
+        let vHat = v * velocityCorrection
+        let p = rawParameters.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+        rawParameters.storeBytes(of: p - learningRate * mHat / (vHat.squareRoot() + epsilon), toByteOffset: offset, as: Lanes.self)
+        i += width
+    }
+    if i < count {
+        Nadam.kernel(parameters: parameters + i, gradient: gradient + i, momentum: momentum + i, velocity: velocity + i,
+                     count: count - i, coefficients: k)
+    }
 }
 
 /// 1 − cos(x, x̂) for a unit (or zero) `unit` = x / ‖x‖; 1 when x̂ = 0.

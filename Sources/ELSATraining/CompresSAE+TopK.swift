@@ -40,7 +40,8 @@ enum CompresSAETopK {
                 threshold = heap[0]
             }
         }
-        UnsafeMutableBufferPointer(start: heap, count: k).sort(by: >)
+        var best = UnsafeMutableBufferPointer(start: heap, count: k)
+        best.sort(by: >)
         for s in 0..<k { columns[s] = column(of: heap[s]) }
     }
 

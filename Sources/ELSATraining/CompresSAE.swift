@@ -32,6 +32,9 @@ public final class CompresSAE {
     public private(set) var history: [EpochReport] = []
     private let kernel: CompresSAEKernel
 
+    /// Seconds spent in the encoder's sgemm so far (training, encoding and losses), for benchmarks.
+    public var gemmSeconds: Double { kernel.gemmSeconds }
+
     /// A fresh autoencoder: W_enc and W_dec Xavier-uniform from seeds derived from
     /// `configuration.seed`, decoder rows scaled to unit norm, b = 0.
     /// - Precondition: `inputDimension >= 1` and the configuration's settings in range

@@ -54,7 +54,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("budget \(largest) B needs k = \(largest / 8) nonzeros, more than d = \(chosen.dimension)")
         }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers, seed: seed, threads: threads)
-        note(experiment.loaded.summary)
+        note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
         note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)

@@ -66,7 +66,7 @@ struct TrainCommand: ParsableCommand {
         let start = Date()
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
                                         seed: splitOptions.seed, threads: splitOptions.threads)
-        note(experiment.loaded.summary)
+        note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users")
         let configuration = TrainingConfiguration(
             dimension: dimension, epochs: epochs, batchSize: batchSize, maxOutput: maxOutput ?? Int.max,
