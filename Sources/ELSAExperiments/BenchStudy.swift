@@ -258,7 +258,13 @@ public final class BenchStudy {
 
     /// CompresSAE codes (items x h, k per row) of the dense item matrix.
     func compressWithSparseAutoencoder(_ dense: DenseMatrix, nonzeros k: Int) throws -> CSRMatrix {
-        throw BenchError.unavailable("CompresSAE is not built yet")
+        let configuration = CompresSAEConfiguration(hiddenDimension: preset.saeHidden, nonzeros: k, epochs: preset.saeEpochs,
+                                                    batchSize: min(1024, max(64, dense.rows / 8)), threads: threads, seed: seed)
+        let autoencoder = CompresSAE(inputDimension: dense.columns, configuration: configuration)
+        autoencoder.train(dense)
+        log(String(format: "  CompresSAE k = %d: reconstruction loss 1 - cos = %.4f after %d epochs", k,
+                   autoencoder.history.last?.loss ?? .nan, autoencoder.history.count))
+        return autoencoder.encode(dense)
     }
 
     // MARK: - Progress

@@ -1,6 +1,8 @@
 import Dispatch
 import ELSALinearAlgebra
 
+private typealias VectorMath = CompresSAEVectorMath
+
 /// The parameters of a CompresSAE and its forward and backward passes on raw pointers.
 ///
 /// Parameters live in one array laid out as Nadam sees them:
@@ -112,9 +114,9 @@ final class CompresSAEKernel: @unchecked Sendable {
             for j in lower..<upper {
                 let target = self.unitDecoder + j * d
                 target.update(from: self.decoder + j * d, count: d)
-                let norm = dot(d, target, target).squareRoot()
+                let norm = VectorMath.dot(d, target, target).squareRoot()
                 self.decoderNorms[j] = norm
-                if norm > 0 { scale(d, 1 / norm, target) }
+                if norm > 0 { VectorMath.scale(d, 1 / norm, target) }
             }
         }
     }
@@ -131,9 +133,9 @@ final class CompresSAEKernel: @unchecked Sendable {
             for b in lower..<upper {
                 let target = self.normalized + b * d
                 target.update(from: source.pointer + b * d, count: d)
-                let norm = dot(d, target, target).squareRoot()
+                let norm = VectorMath.dot(d, target, target).squareRoot()
                 self.inputNorms[b] = norm
-                if norm > 0 { scale(d, 1 / norm, target) }
+                if norm > 0 { VectorMath.scale(d, 1 / norm, target) }
                 (self.preactivations + b * h).update(from: self.bias, count: h)
             }
         }
@@ -156,7 +158,7 @@ final class CompresSAEKernel: @unchecked Sendable {
         let d = inputDimension, k = selectedCount
         for s in first..<last {
             let j = Int(selected[b * k + s])
-            axpy(d, selectedValues[b * k + s], unitDecoder + j * d, target)
+            VectorMath.axpy(d, selectedValues[b * k + s], unitDecoder + j * d, target)
         }
     }
 
@@ -169,7 +171,7 @@ final class CompresSAEKernel: @unchecked Sendable {
                 let xHat = self.reconstruction + b * d
                 xHat.initialize(repeating: 0, count: d)
                 self.decodeRow(b, from: 0, to: self.nonzeros, into: xHat)
-                self.rowLosses[b] = cosineLoss(d, unit: self.normalized + b * d, xHat)
+                self.rowLosses[b] = VectorMath.cosineLoss(d, unit: self.normalized + b * d, xHat)
             }
         }
         var sum = 0.0, counted = 0
@@ -233,20 +235,20 @@ final class CompresSAEKernel: @unchecked Sendable {
                     self.rowLosses[2 * b + 1] = 0
                     continue
                 }
-                self.rowLosses[2 * b] = cosineLossGradient(d, unit: unit, xHat, scale: mainScale, into: gradient)
+                self.rowLosses[2 * b] = VectorMath.cosineLossGradient(d, unit: unit, xHat, scale: mainScale, into: gradient)
                 if auxiliary {
                     let xHatAuxiliary = self.auxiliaryReconstruction + b * d
                     xHatAuxiliary.update(from: xHat, count: d)
                     self.decodeRow(b, from: top, to: k, into: xHatAuxiliary)
-                    self.rowLosses[2 * b + 1] = cosineLossGradient(d, unit: unit, xHatAuxiliary, scale: auxiliaryScale,
-                                                                   into: auxiliaryGradient)
-                    axpy(d, 1, auxiliaryGradient, gradient)
+                    self.rowLosses[2 * b + 1] = VectorMath.cosineLossGradient(
+                        d, unit: unit, xHatAuxiliary, scale: auxiliaryScale, into: auxiliaryGradient)
+                    VectorMath.axpy(d, 1, auxiliaryGradient, gradient)
                 } else {
                     self.rowLosses[2 * b + 1] = 0
                 }
                 for s in 0..<k {
                     let j = Int(self.selected[b * k + s])
-                    codes[s] = dot(d, self.unitDecoder + j * d, s < top ? gradient : auxiliaryGradient)
+                    codes[s] = VectorMath.dot(d, self.unitDecoder + j * d, s < top ? gradient : auxiliaryGradient)
                 }
             }
         }
@@ -284,13 +286,13 @@ final class CompresSAEKernel: @unchecked Sendable {
                     let b = entry / k, s = entry - b * k
                     let q = self.codeGradient[entry]
                     biasGradient += q
-                    axpy(d, q, self.normalized + b * d, encoderGradient)
+                    VectorMath.axpy(d, q, self.normalized + b * d, encoderGradient)
                     let upstream = s < top ? self.reconstructionGradient : self.auxiliaryReconstructionGradient
-                    axpy(d, self.selectedValues[entry], upstream + b * d, decoderGradient)
+                    VectorMath.axpy(d, self.selectedValues[entry], upstream + b * d, decoderGradient)
                 }
                 let norm = self.decoderNorms[j], unit = self.unitDecoder + j * d
                 if norm > 0 {
-                    let projection = dot(d, unit, decoderGradient)
+                    let projection = VectorMath.dot(d, unit, decoderGradient)
                     let inverse = 1 / norm
                     for i in 0..<d { decoderGradient[i] = (decoderGradient[i] - unit[i] * projection) * inverse }
                 } else {
@@ -303,7 +305,7 @@ final class CompresSAEKernel: @unchecked Sendable {
                 }
                 guard let update else { continue }
                 let encoderOffset = j * d, biasOffset = encoderCount + j, decoderOffset = encoderCount + h + j * d
-                nadamKernel(parameters: self.parameters + encoderOffset, gradient: encoderGradient,
+                Nadam.simdKernel(parameters: self.parameters + encoderOffset, gradient: encoderGradient,
                              momentum: update.momentum + encoderOffset, velocity: update.velocity + encoderOffset,
                              count: d, coefficients: update.coefficients)
                 withUnsafePointer(to: biasGradient) { gradient in
@@ -312,11 +314,11 @@ final class CompresSAEKernel: @unchecked Sendable {
                                  count: 1, coefficients: update.coefficients)
                 }
                 let row = self.parameters + decoderOffset
-                nadamKernel(parameters: row, gradient: decoderGradient,
+                Nadam.simdKernel(parameters: row, gradient: decoderGradient,
                              momentum: update.momentum + decoderOffset, velocity: update.velocity + decoderOffset,
                              count: d, coefficients: update.coefficients)
-                let rowNorm = dot(d, row, row).squareRoot()
-                if rowNorm > 0 { scale(d, 1 / rowNorm, row) }
+                let rowNorm = VectorMath.dot(d, row, row).squareRoot()
+                if rowNorm > 0 { VectorMath.scale(d, 1 / rowNorm, row) }
             }
         }
         return (lossSum, lossSum + Double(auxiliaryWeight) * auxiliarySum, counted)
@@ -337,111 +339,6 @@ final class CompresSAEKernel: @unchecked Sendable {
 /// A read-only pointer handed to the Dispatch workers.
 private struct SendablePointer: @unchecked Sendable {
     let pointer: UnsafePointer<Float>
-}
-
-// MARK: - Vector helpers (plain loops: the compiler vectorizes them, no BLAS threading inside Dispatch)
-
-/// x · y with four SIMD8 accumulators (a scalar sum chain would not vectorize: the
-/// compiler keeps the order of float additions).
-@inline(__always)
-private func dot(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
-    let rawX = UnsafeRawPointer(x), rawY = UnsafeRawPointer(y)
-    var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-    var i = 0
-    while i + 32 <= count {
-        let offset = i * MemoryLayout<Float>.stride
-        s0 += rawX.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-            * rawY.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-        s1 += rawX.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-            * rawY.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-        s2 += rawX.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Float>.self)
-            * rawY.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Float>.self)
-        s3 += rawX.loadUnaligned(fromByteOffset: offset + 96, as: SIMD8<Float>.self)
-            * rawY.loadUnaligned(fromByteOffset: offset + 96, as: SIMD8<Float>.self)
-        i += 32
-    }
-    while i + 8 <= count {
-        let offset = i * MemoryLayout<Float>.stride
-        s0 += rawX.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-            * rawY.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-        i += 8
-    }
-    var sum = ((s0 + s1) + (s2 + s3)).sum()
-    while i < count {
-        sum += x[i] * y[i]
-        i += 1
-    }
-    return sum
-}
-
-@inline(__always)
-private func scale(_ count: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float>) {
-    for i in 0..<count { x[i] *= alpha }
-}
-
-@inline(__always)
-private func axpy(_ count: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-    for i in 0..<count { y[i] += alpha * x[i] }
-}
-
-/// `Nadam.kernel` with SIMD8 lanes: the same operations in the same order on each
-/// element, so the same bits (the scalar kernel does not vectorize: its square root
-/// keeps a branch for negative inputs).
-@inline(__always)
-func nadamKernel(parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
-                 momentum: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
-                 count: Int, coefficients k: Nadam.StepCoefficients) {
-    typealias Lanes = SIMD8<Float>
-    let width = Lanes.scalarCount
-    let beta1 = Lanes(repeating: k.beta1), beta2 = Lanes(repeating: k.beta2)
-    let oneMinusBeta1 = Lanes(repeating: 1 - k.beta1), oneMinusBeta2 = Lanes(repeating: 1 - k.beta2)
-    let momentumWeight = Lanes(repeating: k.momentumWeight), gradientWeight = Lanes(repeating: k.gradientWeight)
-    let velocityCorrection = Lanes(repeating: k.velocityCorrection)
-    let learningRate = Lanes(repeating: k.learningRate), epsilon = Lanes(repeating: k.epsilon)
-    let rawParameters = UnsafeMutableRawPointer(parameters), rawGradient = UnsafeRawPointer(gradient)
-    let rawMomentum = UnsafeMutableRawPointer(momentum), rawVelocity = UnsafeMutableRawPointer(velocity)
-    var i = 0
-    while i + width <= count {
-        let offset = i * MemoryLayout<Float>.stride
-        let g = rawGradient.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-        let m = beta1 * rawMomentum.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + oneMinusBeta1 * g
-        let v = beta2 * rawVelocity.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + oneMinusBeta2 * g * g
-        rawMomentum.storeBytes(of: m, toByteOffset: offset, as: Lanes.self)
-        rawVelocity.storeBytes(of: v, toByteOffset: offset, as: Lanes.self)
-        let mHat = momentumWeight * m + gradientWeight * g
-        let vHat = v * velocityCorrection
-        let p = rawParameters.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-        rawParameters.storeBytes(of: p - learningRate * mHat / (vHat.squareRoot() + epsilon), toByteOffset: offset, as: Lanes.self)
-        i += width
-    }
-    if i < count {
-        Nadam.kernel(parameters: parameters + i, gradient: gradient + i, momentum: momentum + i, velocity: velocity + i,
-                     count: count - i, coefficients: k)
-    }
-}
-
-/// 1 − cos(x, x̂) for a unit (or zero) `unit` = x / ‖x‖; 1 when x̂ = 0.
-@inline(__always)
-private func cosineLoss(_ count: Int, unit: UnsafePointer<Float>, _ xHat: UnsafePointer<Float>) -> Float {
-    let norm = dot(count, xHat, xHat).squareRoot()
-    return norm > 0 ? 1 - dot(count, unit, xHat) / norm : 1
-}
-
-/// 1 − cos(x, x̂) and `scale` · d(1 − cos)/dx̂ = −scale · (x̃ − x̂̂ (x̂̂·x̃)) / ‖x̂‖ into `gradient`
-/// (zero when x̂ = 0, where the loss is 1 and has no gradient).
-@inline(__always)
-private func cosineLossGradient(_ count: Int, unit: UnsafePointer<Float>, _ xHat: UnsafePointer<Float>, scale: Float,
-                                into gradient: UnsafeMutablePointer<Float>) -> Float {
-    let norm = dot(count, xHat, xHat).squareRoot()
-    guard norm > 0 else {
-        gradient.initialize(repeating: 0, count: count)
-        return 1
-    }
-    let cosine = dot(count, unit, xHat) / norm
-    let inverse = 1 / norm
-    let along = cosine * inverse
-    for i in 0..<count { gradient[i] = -scale * (unit[i] - xHat[i] * along) * inverse }
-    return 1 - cosine
 }
 
 private extension UnsafeMutablePointer {

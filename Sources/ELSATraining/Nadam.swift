@@ -92,11 +92,21 @@ public final class Nadam: @unchecked Sendable {
         }
     }
 
-    /// The elementwise Nadam update on raw pointers.
+    /// The elementwise Nadam update on raw pointers (SIMD8 lanes, the same operations per
+    /// element as the scalar formula above, bit for bit; see `simdKernel`).
     @inline(__always)
     public static func kernel(parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
                               momentum: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
                               count: Int, coefficients k: StepCoefficients) {
+        simdKernel(parameters: parameters, gradient: gradient, momentum: momentum, velocity: velocity,
+                   count: count, coefficients: k)
+    }
+
+    /// The scalar form of the update (the reference the SIMD kernel matches bit for bit).
+    @inline(__always)
+    public static func scalarKernel(parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+                                    momentum: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
+                                    count: Int, coefficients k: StepCoefficients) {
         let oneMinusBeta1 = 1 - k.beta1, oneMinusBeta2 = 1 - k.beta2
         for i in 0..<count {
             let g = gradient[i]

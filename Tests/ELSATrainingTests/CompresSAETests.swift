@@ -236,10 +236,10 @@ func compresSAEGradientMatchesFiniteDifferences(auxiliaryWeight: Float) {
         let coefficients = optimizer.beginStep()
         let gradient = values(0.5)
         var expected = (parameters, momentum, velocity), actual = (parameters, momentum, velocity)
-        Nadam.kernel(parameters: &expected.0, gradient: gradient, momentum: &expected.1, velocity: &expected.2,
+        Nadam.scalarKernel(parameters: &expected.0, gradient: gradient, momentum: &expected.1, velocity: &expected.2,
                      count: count, coefficients: coefficients)
-        nadamKernel(parameters: &actual.0, gradient: gradient, momentum: &actual.1, velocity: &actual.2,
-                    count: count, coefficients: coefficients)
+        Nadam.simdKernel(parameters: &actual.0, gradient: gradient, momentum: &actual.1, velocity: &actual.2,
+                         count: count, coefficients: coefficients)
         #expect(actual.0 == expected.0 && actual.1 == expected.1 && actual.2 == expected.2)
         #expect(actual.0 != parameters)
     }

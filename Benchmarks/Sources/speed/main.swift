@@ -64,39 +64,8 @@ func bareGemmSeconds(batches: [TrainingBatch], dimension d: Int) -> Double {
     return total
 }
 
-func denseEpochSeconds(batches: [TrainingBatch], items: Int, dimension: Int) -> Double {
-    let trainer = DenseELSATrainer(itemCount: items, configuration: TrainingConfiguration(dimension: dimension, threads: threads, seed: 42))
-    let start = now()
-    for batch in batches { trainer.step(batch) }
-    return now() - start
-}
 
-func sparseEpochSeconds(batches: [TrainingBatch], items: Int, dimension: Int, k: Int) -> Double {
-    let initial = XavierInitializer.matrix(rows: items, columns: dimension, seed: 42)
-    var weights = FixedPatternEmbedding(topKOf: initial, nonzerosPerRow: k, threads: threads)
-    let optimizer = Nadam(parameterCount: weights.values.count)
-    let step = SparseTrainingStep(threads: threads)
-    let start = now()
-    BLASThreads.with(threads) {
-        for batch in batches { _ = step.run(batch: batch, weights: &weights, optimizer: optimizer, activation: .relu6) }
-    }
-    return now() - start
-}
 
-func maskedDenseEpochSeconds(batches: [TrainingBatch], items: Int, dimension: Int, k: Int) -> Double {
-    let initial = XavierInitializer.matrix(rows: items, columns: dimension, seed: 42)
-    let pattern = FixedPatternEmbedding(topKOf: initial, nonzerosPerRow: k, threads: threads)
-    var parameters = pattern.toDense()
-    var mask = [UInt8](repeating: 0, count: items * dimension)
-    for i in 0..<items { for p in (i * k)..<((i + 1) * k) { mask[i * dimension + Int(pattern.columnIndices[p])] = 1 } }
-    let optimizer = Nadam(parameterCount: items * dimension)
-    let step = DenseTrainingStep(threads: threads)
-    let start = now()
-    BLASThreads.with(threads) {
-        for batch in batches { _ = step.run(batch: batch, parameters: &parameters, optimizer: optimizer, activation: .relu6, mask: mask) }
-    }
-    return now() - start
-}
 
 switch mode {
 case "dense-epoch":
@@ -104,29 +73,71 @@ case "dense-epoch":
     let batches = epochBatches(x)
     say("dense ELSA epoch against its bare sgemm calls: \(summary)")
     say("\(batches.count) batches of \(batchSize) users, \(x.columns) output items, \(threads) threads")
-    say("d       epoch s   bare gemm s   epoch/gemm   gemm GFLOP/s   epoch GFLOP/s")
+    say("each batch is timed twice back to back, as a training step and as its three bare sgemm calls, so load changes hit both")
+    say("d       epoch s   bare gemm s   epoch/gemm   gemm GFLOP/s   epoch GFLOP/s   gemm share in step")
     for d in list("dimensions", "1024,4096") {
-        let flops = batches.reduce(0.0) { $0 + 6 * Double($1.outputs.count) * Double($1.userCount) * Double(d) }
-        let gemm = bareGemmSeconds(batches: batches, dimension: d)
-        let epoch = denseEpochSeconds(batches: batches, items: x.columns, dimension: d)
-        say(String(format: "%-6d  %8.2f  %12.2f  %11.3f  %13.1f  %14.1f", d, epoch, gemm, epoch / gemm, flops / gemm / 1e9, flops / epoch / 1e9))
+        let trainer = DenseELSATrainer(itemCount: x.columns, configuration: TrainingConfiguration(dimension: d, threads: threads, seed: 42))
+        var epoch = 0.0, gemm = 0.0, flops = 0.0
+        for batch in batches {
+            flops += 6 * Double(batch.outputs.count) * Double(batch.userCount) * Double(d)
+            let start = now()
+            trainer.step(batch)
+            epoch += now() - start
+            gemm += bareGemmSeconds(batches: [batch], dimension: d)
+        }
+        say(String(format: "%-6d  %8.2f  %12.2f  %11.3f  %13.1f  %14.1f  %17.3f", d, epoch, gemm, epoch / gemm, flops / gemm / 1e9,
+                   flops / epoch / 1e9, trainer.gemmSeconds / epoch))
     }
 case "sparse-epochs":
     let (x, summary) = try loadTrainingMatrix()
     let batches = epochBatches(x)
     let d = Int(option("dimension", "4096"))!
+    let ks = list("ks", "1024,256,64,16").filter { $0 < d }
+    let crossover = flag("crossover")
     say("compressed ELSA epoch against the dense epoch, d = \(d): \(summary)")
-    say("\(batches.count) batches of \(batchSize) users, \(x.columns) output items, \(threads) threads")
-    let dense = denseEpochSeconds(batches: batches, items: x.columns, dimension: d)
-    say(String(format: "k = d = %d (dense CBLAS path): %.2f s", d, dense))
-    say("k       sparse s   sparse/dense   1/ratio" + (flag("crossover") ? "   masked dense s   sparse/masked" : ""))
-    for k in list("ks", "1024,256,64,16") where k < d {
-        let sparse = sparseEpochSeconds(batches: batches, items: x.columns, dimension: d, k: k)
-        var line = String(format: "%-6d  %8.2f  %13.4f  %8.1f", k, sparse, sparse / dense, dense / sparse)
-        if flag("crossover") {
-            let masked = maskedDenseEpochSeconds(batches: batches, items: x.columns, dimension: d, k: k)
-            line += String(format: "  %15.2f  %14.3f", masked, sparse / masked)
+    say("\(batches.count) batches of \(batchSize) users, \(x.columns) output items, \(threads) threads; every batch runs on every path back to back")
+    let items = x.columns
+    let initial = XavierInitializer.matrix(rows: items, columns: d, seed: 42)
+    var dense = DenseMatrix(rows: 0, columns: 0)
+    dense = initial
+    let denseOptimizer = Nadam(parameterCount: items * d)
+    let denseStep = DenseTrainingStep(threads: threads)
+    var sparse = ks.map { FixedPatternEmbedding(topKOf: initial, nonzerosPerRow: $0, threads: threads) }
+    let sparseOptimizers = sparse.map { Nadam(parameterCount: $0.values.count) }
+    let sparseStep = SparseTrainingStep(threads: threads)
+    var masked: [(DenseMatrix, [UInt8], Nadam)] = []
+    if crossover {
+        for pattern in sparse {
+            var mask = [UInt8](repeating: 0, count: items * d)
+            let k = pattern.nonzerosPerRow
+            for i in 0..<items { for p in (i * k)..<((i + 1) * k) { mask[i * d + Int(pattern.columnIndices[p])] = 1 } }
+            masked.append((pattern.toDense(), mask, Nadam(parameterCount: items * d)))
         }
+    }
+    var denseSeconds = 0.0
+    var sparseSeconds = [Double](repeating: 0, count: ks.count), maskedSeconds = [Double](repeating: 0, count: ks.count)
+    BLASThreads.with(threads) {
+        for batch in batches {
+            var start = now()
+            _ = denseStep.run(batch: batch, parameters: &dense, optimizer: denseOptimizer, activation: .relu6)
+            denseSeconds += now() - start
+            for index in ks.indices {
+                start = now()
+                _ = sparseStep.run(batch: batch, weights: &sparse[index], optimizer: sparseOptimizers[index], activation: .relu6)
+                sparseSeconds[index] += now() - start
+                if crossover {
+                    start = now()
+                    _ = denseStep.run(batch: batch, parameters: &masked[index].0, optimizer: masked[index].2, activation: .relu6, mask: masked[index].1)
+                    maskedSeconds[index] += now() - start
+                }
+            }
+        }
+    }
+    say(String(format: "k = d = %d (dense CBLAS path): %.2f s", d, denseSeconds))
+    say("k       sparse s   sparse/dense   dense/sparse" + (crossover ? "   masked dense s   sparse/masked" : ""))
+    for (index, k) in ks.enumerated() {
+        var line = String(format: "%-6d  %8.2f  %13.4f  %12.1f", k, sparseSeconds[index], sparseSeconds[index] / denseSeconds, denseSeconds / sparseSeconds[index])
+        if crossover { line += String(format: "  %15.2f  %14.3f", maskedSeconds[index], sparseSeconds[index] / maskedSeconds[index]) }
         say(line)
     }
 case "schedule":
