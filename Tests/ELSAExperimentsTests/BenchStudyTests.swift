@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import ELSAData
+@testable import ELSAExperiments
+
+func tinyStudyPreset() -> BenchPreset {
+    BenchPreset(name: "test", dimension: 32, epochsPerStage: 1, denseEpochs: 2, batchSize: 64, budgets: [64, 32], lambda: 10,
+                testUsers: 60, maxOutput: Int.max, saeHidden: 64, saeEpochs: 2)
+}
+
+@Test func studyWritesEveryOutputAndResumesWithoutRetraining() throws {
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 400, itemCount: 120, segmentCount: 6,
+                                                                       interactionsPerUser: 12, seed: 3))
+    let experiment = try Experiment(source: source, testUsers: 60, seed: 5, threads: 2)
+    let directory = temporaryDirectory().path
+    var lines: [String] = []
+    let study = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: directory, ablation: false) { lines.append($0) }
+    try study.run()
+    // Every planned run finished, one file each.
+    #expect(study.runs.count == study.runIDs.count)
+    for id in study.runIDs { #expect(FileManager.default.fileExists(atPath: "\(directory)/runs/\(id).json"), "\(id)") }
+    for file in ["table.md", "runs.json", "runs.csv", "recall.svg", "speed.md"] {
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/\(file)"), "\(file)")
+    }
+    let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
+    for method in ["Compressed ELSA (exponential, restart)", "Sparse training, constant k", "Dense ELSA at the budget (d = 2k)",
+                   "Dense ELSA pruned to top-k after training", "Dense ELSA + CompresSAE (top-k sparse autoencoder)", "EASE pruned to top-k"] {
+        #expect(table.contains("| \(method) |"), "\(method) missing from the table")
+    }
+    // Byte accounting: sparse runs 8 B per nonzero, dense runs 4 B per factor.
+    for run in study.runs where run.budget != nil { #expect(run.bytesPerItem == run.budget) }
+    let csv = try String(contentsOfFile: "\(directory)/runs.csv", encoding: .utf8)
+    #expect(csv.split(separator: "\n").count == study.runIDs.count + 1)
+    let svg = try String(contentsOfFile: "\(directory)/recall.svg", encoding: .utf8)
+    #expect(svg.hasPrefix("<svg") && svg.contains("</svg>") && svg.contains("<polyline"))
+    // A second start finds every run on disk and trains nothing.
+    var secondLines: [String] = []
+    let again = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: directory, ablation: false) { secondLines.append($0) }
+    try again.run()
+    #expect(secondLines.first?.contains("\(study.runIDs.count) already done") == true)
+    #expect(!secondLines.contains { $0.contains("epoch") })
+    #expect(again.orderedRuns().map(\.metrics) == study.orderedRuns().map(\.metrics))
+}
+
+@Test func distinctEpochsCountSharedStagesOnce() throws {
+    let schedules = try [4, 8].map { try ELSATrainingSchedules.exponential(dimension: 32, target: $0, epochsPerStage: 2) }
+    // k_i = floor(32 / 2^(i/2 + 1)): target 4 runs 32, 11, 8, 5 (one epoch each), then 2 epochs at 4: 6 epochs.
+    // Target 8 runs 32, 11, then 2 epochs at 8: it shares the first two stages and adds 2 epochs.
+    #expect(schedules[0].stages.map(\.k) == [32, 11, 8, 5, 4])
+    #expect(schedules[1].stages.map(\.k) == [32, 11, 8])
+    #expect(BenchStudy.distinctEpochs(schedules) == 6 + 2)
+}
+
+import ELSATraining
+enum ELSATrainingSchedules {
+    static func exponential(dimension: Int, target: Int, epochsPerStage: Int) throws -> SparsificationSchedule {
+        try SparsificationSchedule.exponential(dimension: dimension, targetNonzeros: target, epochsPerStage: epochsPerStage)
+    }
+}
