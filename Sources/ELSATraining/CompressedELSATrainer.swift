@@ -150,7 +150,6 @@ public final class CompressedELSATrainer {
             return
         }
         let oldWeights = weights
-        let oldPattern = pattern
         // New pattern: TopK of the current weights (of the initialization for a first stage).
         var next: FixedPatternEmbedding
         switch oldWeights {
@@ -177,7 +176,6 @@ public final class CompressedELSATrainer {
                 return position
             }
         }
-        _ = oldPattern
         if useDense {
             let dense = next.toDense()
             var mask = [UInt8](repeating: 0, count: itemCount * d)

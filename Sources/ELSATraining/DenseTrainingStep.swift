@@ -21,6 +21,8 @@ public final class DenseTrainingStep: @unchecked Sendable {
     private var normalized = DenseMatrix(rows: 0, columns: 0)
     private var gradient = DenseMatrix(rows: 0, columns: 0)
     private var norms: [Float] = []
+    private var predictions = DenseMatrix(rows: 0, columns: 0)
+    private var hiddenGradient = DenseMatrix(rows: 0, columns: 0)
 
     public init(threads: Int) {
         precondition(threads >= 1, "threads must be at least 1, got \(threads)")
@@ -80,7 +82,14 @@ public final class DenseTrainingStep: @unchecked Sendable {
         let hidden = batch.targetRows.multiplied(by: normalized, threads: threads)   // b x d
         // 3. Pᵀ = Â_O Hᵀ.
         var clock = ContinuousClock.now
-        var predictions = BLAS.multiply(normalized, hidden, transposeB: .transpose)  // n x b
+        if predictions.rows != n || predictions.columns != b { predictions = DenseMatrix(rows: n, columns: b) }
+        if hiddenGradient.rows != b || hiddenGradient.columns != d { hiddenGradient = DenseMatrix(rows: b, columns: d) }
+        normalized.storage.withUnsafeBufferPointer { an in
+        hidden.storage.withUnsafeBufferPointer { h in
+        predictions.storage.withUnsafeMutableBufferPointer { p in
+            BLAS.gemm(.none, .transpose, m: n, n: b, k: d, a: an.baseAddress!, lda: d,
+                      b: h.baseAddress!, ldb: d, c: p.baseAddress!, ldc: b)                // Pᵀ: n x b
+        }}}
         gemmSeconds += seconds(since: clock)
         // 4. Gᵀ in place.
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
@@ -93,7 +102,12 @@ public final class DenseTrainingStep: @unchecked Sendable {
             BLAS.gemm(.none, .none, m: n, n: d, k: b, a: g.baseAddress!, lda: b,
                       b: h.baseAddress!, ldb: d, c: da.baseAddress!, ldc: d)
         }}}
-        let hiddenGradient = BLAS.multiply(predictions, normalized, transposeA: .transpose)  // b x d
+        predictions.storage.withUnsafeBufferPointer { g in
+        normalized.storage.withUnsafeBufferPointer { an in
+        hiddenGradient.storage.withUnsafeMutableBufferPointer { ga in
+            BLAS.gemm(.transpose, .none, m: b, n: d, k: n, a: g.baseAddress!, lda: b,
+                      b: an.baseAddress!, ldb: d, c: ga.baseAddress!, ldc: d)               // GA = G Â_O: b x d
+        }}}
         gemmSeconds += seconds(since: clock)
         // 7. dÂ_S += xᵀ GA; 8. normalization backward; 9. Nadam on rows O.
         let coefficients = optimizer?.beginStep()
