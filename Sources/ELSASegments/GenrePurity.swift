@@ -28,17 +28,16 @@ public enum GenrePurity {
         return groups.reduce(0) { $0 + purity(of: $1, genres: genres) } / Double(groups.count)
     }
 
-    /// The mean purity of random groups with the given sizes, drawn from `population` without
-    /// replacement (a seeded shuffle of the population cut into consecutive groups), averaged over
-    /// `repetitions` draws. Each draw uses `SeededGenerator(seed: seed, stream: repetition)`.
+    /// The mean purity of random groups with the given sizes, for each of `repetitions` draws:
+    /// draw r shuffles `population` with `SeededGenerator(seed: seed, stream: r)` and cuts it into
+    /// consecutive groups of `sizes` (without replacement within a draw).
     /// - Precondition: the sizes sum to at most `population.count`; `repetitions >= 1`.
-    public static func randomBaseline(sizes: [Int], population: [Int], genres: [[String]], seed: UInt64,
-                                      repetitions: Int = 10) -> Double {
+    public static func randomPurities(sizes: [Int], population: [Int], genres: [[String]], seed: UInt64,
+                                      repetitions: Int = 10) -> [Double] {
         let total = sizes.reduce(0, +)
         precondition(total <= population.count, "groups of \(total) items in total from \(population.count) items")
         precondition(repetitions >= 1, "repetitions must be at least 1, got \(repetitions)")
-        var sum = 0.0
-        for repetition in 0..<repetitions {
+        return (0..<repetitions).map { repetition in
             var generator = SeededGenerator(seed: seed, stream: UInt64(repetition))
             var shuffled = population
             generator.shuffle(&shuffled)
@@ -48,8 +47,7 @@ public enum GenrePurity {
                 groups.append(Array(shuffled[start..<(start + size)]))
                 start += size
             }
-            sum += meanPurity(of: groups, genres: genres)
+            return meanPurity(of: groups, genres: genres)
         }
-        return sum / Double(repetitions)
     }
 }

@@ -1,10 +1,12 @@
 /// Mean genre purity of a segmentation's segments against random item groups of the same
-/// sizes drawn from the covered items (see `GenrePurity`).
+/// sizes drawn from the items of those segments (see `GenrePurity`).
 public struct GenrePurityComparison: Sendable, Equatable, Codable {
     /// Unweighted mean over segments of the fraction of items having the segment's most common genre.
     public var segmentPurity: Double
     /// The same for random groups of the same sizes, averaged over `repetitions` seeded draws.
     public var randomPurity: Double
+    /// Standard deviation of the random groups' mean purity over the draws.
+    public var randomStandardDeviation: Double
     public var seed: UInt64
     public var repetitions: Int
     /// Segments compared (those of at least `minimumSize` items).
@@ -20,8 +22,11 @@ public struct GenrePurityComparison: Sendable, Equatable, Codable {
         let groups = segmentation.segments.map(\.items).filter { $0.count >= minimumSize }
         let population = groups.flatMap { $0 }
         segmentPurity = GenrePurity.meanPurity(of: groups, genres: genres)
-        randomPurity = GenrePurity.randomBaseline(sizes: groups.map(\.count), population: population, genres: genres,
-                                                  seed: seed, repetitions: repetitions)
+        let draws = GenrePurity.randomPurities(sizes: groups.map(\.count), population: population, genres: genres,
+                                               seed: seed, repetitions: repetitions)
+        let mean = draws.reduce(0, +) / Double(draws.count)
+        randomPurity = mean
+        randomStandardDeviation = (draws.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(draws.count)).squareRoot()
         self.seed = seed
         self.repetitions = repetitions
         self.segmentCount = groups.count

@@ -13,7 +13,8 @@ public struct ItemAlignment: Sendable {
     public var unknownItems: Int
 
     /// Moves the columns of `interactions` (items named by `dataItemIDs`) to the positions of
-    /// the same ids in `modelItemIDs`. Model items absent from the data get empty columns.
+    /// the same ids in `modelItemIDs`. Model items absent from the data get empty columns. The
+    /// result is binary (every kept interaction becomes 1), as preprocessed data is.
     /// - Precondition: `dataItemIDs.count == interactions.columns`.
     public init(interactions: CSRMatrix, dataItemIDs: [String], modelItemIDs: [String]) {
         precondition(dataItemIDs.count == interactions.columns, "\(dataItemIDs.count) ids for \(interactions.columns) item columns")

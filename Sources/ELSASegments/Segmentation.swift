@@ -7,12 +7,12 @@ import ELSASparse
 ///    of Â_ij (ties go to the lower latent index). Items whose row has no nonzero are left
 ///    unassigned.
 /// 2. Items sharing a dominant signed latent form a *group*.
-/// 3. Near-duplicate groups are merged by centroid linkage (see `SegmentationOptions`): a
-///    group's centroid is the sum of its items' rows of Â; the pair of groups with the most
-///    similar centroids (cosine; ties: lower signed latents) is merged and its centroid
-///    recomputed, while that cosine exceeds `mergeThreshold`. A merge that would put both
-///    signs of one latent into one segment is never made. The result depends on Â and the
-///    options only (not on threads).
+/// 3. Near-duplicate groups are merged by average linkage (see `SegmentationOptions`): the
+///    similarity of two groups is the mean cosine Â_i · Â_j over pairs of one item of each;
+///    the most similar pair (ties: lower signed latents) is merged and its similarities
+///    recomputed, while the best similarity exceeds `mergeThreshold`. A merge that would put
+///    both signs of one latent into one segment is never made. The result depends on Â and
+///    the options only (not on threads).
 /// 4. Segments with fewer than `minimumSize` items are dropped; their items stay uncovered.
 /// 5. Segments are numbered largest first (ties: lowest first signed latent), and each
 ///    segment's items are ordered by centrality (weight on the segment's latents).
@@ -50,7 +50,7 @@ public struct Segmentation: Sendable, Equatable {
         let groups = slots.map { groupMembers[$0]! }
 
         // 3. Merge near-duplicate groups.
-        let components = CentroidLinkage.merge(groups: groups, slots: slots, embedding: embedding,
+        let components = AverageLinkage.merge(groups: groups, slots: slots, embedding: embedding,
                                                threshold: options.mergeThreshold)
 
         // 4-5. Segments from the merged components.

@@ -1,15 +1,15 @@
 /// How `Segmentation` merges near-duplicate groups and which segments it keeps.
 ///
-/// Merging rule (deterministic, centroid linkage): a group's centroid is the sum of its
-/// items' rows of Â; two groups are near-duplicates when the cosine of their centroids
-/// exceeds `mergeThreshold`, i.e. when their items put their weight on the same latents
-/// with the same signs. The most similar pair is merged first and the merged centroid
-/// recomputed, until no pair is above the threshold. See `Segmentation`.
+/// Merging rule (deterministic, average linkage): the similarity of two groups is the mean
+/// cosine Â_i · Â_j over all pairs of an item i of one and an item j of the other, i.e. how
+/// much their items put weight on the same latents with the same signs. The most similar pair
+/// is merged first and its similarities recomputed, while some pair is above `mergeThreshold`.
+/// See `Segmentation`.
 public struct SegmentationOptions: Sendable, Equatable, Codable {
-    /// The default merge threshold (centroid cosine).
-    public static let defaultMergeThreshold = 0.3
+    /// The default merge threshold (mean item-pair cosine).
+    public static let defaultMergeThreshold = 0.1
 
-    /// Groups whose centroid cosine is strictly above this are merged; in -1...1
+    /// Groups whose mean item-pair cosine is strictly above this are merged; in -1...1
     /// (1 disables merging).
     public var mergeThreshold: Double
     /// Segments with fewer items after merging are dropped; their items are left uncovered (>= 1).

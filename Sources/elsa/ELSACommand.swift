@@ -7,6 +7,6 @@ struct ELSACommand: ParsableCommand {
         commandName: "elsa",
         abstract: "Train, evaluate and compress ELSA item embeddings for recommendation.",
         discussion: "Data formats: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")). Use --data synthetic for the embedded planted data set.",
-        subcommands: [DemoCommand.self, EvaluateCommand.self, TrainCommand.self, RecommendCommand.self, ScheduleCommand.self, ExportCommand.self, BenchCommand.self]
+        subcommands: [DemoCommand.self, EvaluateCommand.self, TrainCommand.self, RecommendCommand.self, ScheduleCommand.self, ExportCommand.self, BenchCommand.self, SegmentsCommand.self]
     )
 }
