@@ -63,7 +63,7 @@ public enum SegmentRecommendationEvaluation {
     public static func popularSegments(_ segmentation: Segmentation, training: CSRMatrix, count: Int) -> [Int] {
         let itemCounts = training.columnCounts()
         let totals = segmentation.segments.map { segment in segment.items.reduce(0) { $0 + itemCounts[$1] } }
-        let ranked = totals.indices.sorted { totals[$0] != totals[$1] ? totals[$0] > totals[$1] : $0 < $1 }
+        let ranked = totals.indices.sorted { (a: Int, b: Int) -> Bool in totals[a] != totals[b] ? totals[a] > totals[b] : a < b }
         return Array(ranked.prefix(max(0, count)))
     }
 }

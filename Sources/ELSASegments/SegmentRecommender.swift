@@ -85,9 +85,14 @@ public struct SegmentRecommender: Sendable {
                 var rows: [Homepage.SegmentRow] = []
                 let ranked = Self.topSegments(scores: segmentScores.row(row), count: segments.count, positiveOnly: true)
                 for segment in ranked where rows.count < layout.rows {
-                    let items = segments[segment].items.filter { !seenSet.contains($0) && !shown.contains($0) }
-                        .sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-                        .prefix(layout.itemsPerRow)
+                    let unseen: [Int] = segments[segment].items.filter { (item: Int) -> Bool in
+                        !seenSet.contains(item) && !shown.contains(item)
+                    }
+                    let byScore: [Int] = unseen.sorted { (a: Int, b: Int) -> Bool in
+                        let scoreA: Float = scores[a], scoreB: Float = scores[b]
+                        return scoreA != scoreB ? scoreA > scoreB : a < b
+                    }
+                    let items: ArraySlice<Int> = byScore.prefix(layout.itemsPerRow)
                     if items.isEmpty { continue }
                     if layout.distinctItems { shown.formUnion(items) }
                     rows.append(Homepage.SegmentRow(segment: segment, score: segmentScores[row, segment],

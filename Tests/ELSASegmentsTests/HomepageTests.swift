@@ -32,7 +32,10 @@ let eightItems = model([[1, 0, 0, 0], [0.9, 0.1, 0, 0], [0.8, 0, 0.2, 0], [0.7, 
         #expect(pages[0].segmentRows[1].items.map(\.item) == Array(plusOne.prefix(2)))
         #expect(pages[0].segmentRows[0].score == segmentScores[0, 0] && segmentScores[0, 2] == 0)
         // For you: the two best unseen items of the catalog.
-        let unseen = (2..<8).sorted { itemScores[0, $0] != itemScores[0, $1] ? itemScores[0, $0] > itemScores[0, $1] : $0 < $1 }
+        let unseen = (2..<8).sorted { (a: Int, b: Int) -> Bool in
+            let scoreA: Float = itemScores[0, a], scoreB: Float = itemScores[0, b]
+            return scoreA != scoreB ? scoreA > scoreB : a < b
+        }
         #expect(pages[0].forYou.map(\.item) == Array(unseen.prefix(2)))
 
         // User 1 has all of +0: that segment has nothing to show and is skipped.
