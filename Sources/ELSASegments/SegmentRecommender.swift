@@ -76,11 +76,11 @@ public struct SegmentRecommender: Sendable {
             let segmentScores = try segmentScores(histories: batch)
             for row in 0..<batch.rows {
                 let seen = batch.columns(ofRow: row)
-                let scores = itemScores.row(row).map { $0.isNaN ? -Float.infinity : $0 }
+                let scores: [Float] = itemScores.row(row).map { (score: Float) -> Float in score.isNaN ? -Float.infinity : score }
                 var shown = Set<Int>()
-                let forYou = TopKSelection.select(scores: scores, count: layout.forYouCount, excluding: seen)
-                    .map { Homepage.RankedItem(item: $0.item, score: $0.score) }
-                if layout.distinctItems { shown.formUnion(forYou.map(\.item)) }
+                let selected: [(item: Int, score: Float)] = TopKSelection.select(scores: scores, count: layout.forYouCount, excluding: seen)
+                let forYou: [Homepage.RankedItem] = selected.map { Homepage.RankedItem(item: $0.item, score: $0.score) }
+                if layout.distinctItems { shown.formUnion(forYou.map { (ranked: Homepage.RankedItem) -> Int in ranked.item }) }
                 let seenSet = Set(seen.map(Int.init))
                 var rows: [Homepage.SegmentRow] = []
                 let ranked = Self.topSegments(scores: segmentScores.row(row), count: segments.count, positiveOnly: true)
