@@ -47,6 +47,8 @@ clean:
 # Speed benchmarks (nested package; not part of `make test`). Ratios are measured side by side.
 SPEED := Benchmarks/.build/release/speed
 speed-build: deps
+	# The build plan of a path dependency goes stale when its files are added or removed: re-plan.
+	rm -f Benchmarks/.build/*.yaml
 	cd Benchmarks && $(SWIFT) build $(RELEASE_FLAGS)
 
 speed: speed-build

@@ -246,6 +246,10 @@ public final class BenchStudy {
                 let k = schedule.targetNonzeros
                 let model = trainer.model(itemIDs: itemIDs)
                 do {
+                    // Kept beside the run (small: 8 B per nonzero) for `elsa segments`, `recommend` and `export`.
+                    try ModelFile.write(model, metadata: ["model": "compressed-elsa", "schedule": prefix, "k": "\(k)",
+                                                          "dimension": "\(preset.dimension)"],
+                                        to: "\(runsDirectory)/\(prefix)-k\(k).model")
                     try record(try measure(model, id: "\(prefix)-k\(k)", method: name, budget: 8 * k, bytesPerItem: 8 * k, k: k,
                                            dimension: preset.dimension, trainSeconds: trainer.history.reduce(0) { $0 + $1.seconds },
                                            epochs: trainer.history, modelBytes: items * k * 8 + (items + 1) * 8))
