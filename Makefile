@@ -13,7 +13,7 @@ RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked $(CPU_FLAGS)
 ELSA := .build/release/elsa
 
 DATA ?= synthetic
-FORMAT ?= adjacency
+FORMAT ?=
 PRESET ?= quick
 
 .PHONY: all deps build run test bench clean speed speed-build
@@ -39,7 +39,7 @@ test: deps
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-xctest
 
 bench: build
-	$(ELSA) bench --data $(DATA) --format $(FORMAT) --preset $(PRESET)
+	$(ELSA) bench --data $(DATA) $(if $(FORMAT),--format $(FORMAT)) --preset $(PRESET)
 
 clean:
 	rm -rf .build
@@ -52,6 +52,6 @@ speed-build: deps
 	cd Benchmarks && $(SWIFT) build $(RELEASE_FLAGS)
 
 speed: speed-build
-	$(SPEED) dense-epoch --data $(DATA) --format $(FORMAT)
-	$(SPEED) sparse-epochs --data $(DATA) --format $(FORMAT)
-	$(SPEED) scoring --data $(DATA) --format $(FORMAT)
+	$(SPEED) dense-epoch --data $(DATA) --format $(or $(FORMAT),adjacency)
+	$(SPEED) sparse-epochs --data $(DATA) --format $(or $(FORMAT),adjacency)
+	$(SPEED) scoring --data $(DATA) --format $(or $(FORMAT),adjacency)

@@ -73,6 +73,7 @@ public final class BenchStudy {
     /// Runs everything not already on disk, then writes the table, CSV/JSON, plot and speed table.
     public func run() throws {
         try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
+        try checkFingerprint()
         plannedRuns = runIDs
         for id in plannedRuns { if let run = loadRun(id) { runs.append(run) } }
         log("study: \(plannedRuns.count) runs, \(runs.count) already done (\(runsDirectory))")
@@ -94,6 +95,38 @@ public final class BenchStudy {
         try BenchOutputs(study: self, runs: orderedRuns()).writeAll()
         log("study finished in \(String(format: "%.0f", Date().timeIntervalSince(started))) s: \(outputDirectory)")
         if !failures.isEmpty { throw BenchError.failed(failures) }
+    }
+
+    /// What the finished runs depend on: the preset (after overrides), the split and the data.
+    struct Fingerprint: Codable, Equatable {
+        var preset: BenchPreset
+        var seed: UInt64
+        var testUsers: Int
+        var dataset: String
+        var users: Int
+        var items: Int
+        var interactions: Int
+    }
+
+    var fingerprint: Fingerprint {
+        let data = experiment.dataset
+        return Fingerprint(preset: preset, seed: seed, testUsers: experiment.split.testUsers.count, dataset: experiment.source.name,
+                           users: data.userCount, items: data.itemCount, interactions: data.interactionCount)
+    }
+
+    /// Finished runs are reused only by a study with the same fingerprint (`runs/study.json`).
+    func checkFingerprint() throws {
+        let path = "\(runsDirectory)/study.json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let data = FileManager.default.contents(atPath: path) {
+            guard let stored = try? JSONDecoder().decode(Fingerprint.self, from: data), stored == fingerprint else {
+                throw BenchError.mismatch("\(path) describes another study (other preset, overrides, seed, test users or data); "
+                                          + "use another --output folder, or delete \(runsDirectory) to start over")
+            }
+            return
+        }
+        try AtomicFile.write(try encoder.encode(fingerprint), to: path)
     }
 
     func orderedRuns() -> [BenchRun] {
@@ -304,9 +337,10 @@ public final class BenchStudy {
 public enum BenchError: Error, CustomStringConvertible {
     case unavailable(String)
     case failed([String])
+    case mismatch(String)
     public var description: String {
         switch self {
-        case .unavailable(let what): return what
+        case .unavailable(let what), .mismatch(let what): return what
         case .failed(let parts): return "parts of the study failed (rerun to resume): " + parts.joined(separator: "; ")
         }
     }

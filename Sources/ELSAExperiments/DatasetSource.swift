@@ -65,7 +65,7 @@ extension DatasetSource {
             return LoadedDataset(dataset: d, report: nil, synthetic: generated, seconds: Date().timeIntervalSince(start),
                                  summary: "synthetic data: \(d.userCount) users, \(d.itemCount) items, \(d.interactionCount) interactions, \(synthetic.segmentCount) planted segments (seed \(synthetic.seed))")
         }
-        if let cachePath, FileManager.default.fileExists(atPath: cachePath) {
+        if let cachePath, FileManager.default.fileExists(atPath: cachePath), cacheIsCurrent(cachePath) {
             let d = try InteractionCache.read(from: cachePath)
             return LoadedDataset(dataset: d, report: nil, synthetic: nil, seconds: Date().timeIntervalSince(start),
                                  summary: "\(cachePath) (cache): \(d.userCount) users, \(d.itemCount) items, \(d.interactionCount) interactions")
@@ -73,8 +73,29 @@ extension DatasetSource {
         guard let format else { throw DataError.unknownFormat("(none given for \(path))") }
         let raw = try InteractionReader.read(path: path, format: format, options: reader)
         let (dataset, report) = try Preprocessing.apply(raw, options: preprocessing)
-        if let cachePath { try InteractionCache.write(dataset, to: cachePath) }
+        if let cachePath {
+            try InteractionCache.write(dataset, to: cachePath)
+            try AtomicFile.write(cacheFingerprint(), to: cachePath + ".source")
+        }
         return LoadedDataset(dataset: dataset, report: report, synthetic: nil, seconds: Date().timeIntervalSince(start),
                              summary: report.summary)
+    }
+}
+
+extension DatasetSource {
+    /// What a cache was built from: the source path, its size and modification time, the format
+    /// and every reader and preprocessing option. Kept beside the cache as `<cache>.source`.
+    func cacheFingerprint() -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+        return "path=\(URL(fileURLWithPath: path).standardizedFileURL.path)\nsize=\(size)\nmodified=\(modified)\n"
+            + "format=\(format?.rawValue ?? "-")\nreader=\(reader)\npreprocessing=\(preprocessing)\n"
+    }
+
+    /// A cache is used only when it was built from this source with these options.
+    func cacheIsCurrent(_ cachePath: String) -> Bool {
+        guard let stored = FileManager.default.contents(atPath: cachePath + ".source") else { return false }
+        return String(decoding: stored, as: UTF8.self) == cacheFingerprint()
     }
 }

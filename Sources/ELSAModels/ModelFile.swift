@@ -72,7 +72,9 @@ public enum ModelFile {
         }
         append(&out, fnv1a(out[...]))
         do {
-            try Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(out).write(to: url, options: .atomic)
         } catch {
             throw ModelFileError.cannotWrite(file: path, reason: error.localizedDescription)
         }

@@ -71,7 +71,8 @@ public final class Nadam: @unchecked Sendable {
     }
 
     /// Applies one step to `count` parameters starting at flat index `offset`, whose
-    /// gradients are `gradient[0..<count]`. Safe to call concurrently on disjoint ranges.
+    /// gradients are `gradient[0..<count]`. Not for concurrent use (it takes the moment
+    /// arrays mutably); parallel callers use `withMoments` once and `kernel` on disjoint ranges.
     @inline(__always)
     public func update(parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
                        offset: Int, count: Int, coefficients k: StepCoefficients) {

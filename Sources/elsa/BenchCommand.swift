@@ -30,6 +30,12 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard BenchPreset.named(preset) != nil else { throw ValidationError("--preset must be quick or paper, got '\(preset)'") }
         if let budgets, try parsedBudgets(budgets).isEmpty { throw ValidationError("--budgets needs at least one number") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        for (name, value) in [("--dimension", dimension), ("--epochs-per-stage", epochsPerStage), ("--dense-epochs", denseEpochs),
+                              ("--batch-size", batchSize), ("--max-output", maxOutput), ("--sae-hidden", saeHidden), ("--test-users", testUsers)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
+        }
+        if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
     }
 
     func parsedBudgets(_ text: String) throws -> [Int] {
@@ -52,6 +58,9 @@ struct BenchCommand: ParsableCommand {
         if let testUsers { chosen.testUsers = testUsers }
         if let largest = chosen.budgets.max(), largest / 8 > chosen.dimension {
             throw ValidationError("budget \(largest) B needs k = \(largest / 8) nonzeros, more than d = \(chosen.dimension)")
+        }
+        if let largest = chosen.budgets.max(), largest / 8 > chosen.saeHidden {
+            throw ValidationError("budget \(largest) B needs k = \(largest / 8) nonzeros, more than the CompresSAE width \(chosen.saeHidden)")
         }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))

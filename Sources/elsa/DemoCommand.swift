@@ -13,6 +13,12 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Dimension of the full dense ELSA and the start of sparse training.") var dimension: Int = 256
     @Option(help: "Epochs per stage of the exponential schedule.") var epochsPerStage: Int = 3
 
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if dimension < 16 { throw ValidationError("--dimension must be at least 16 (the demo compresses to 16 and 8 nonzeros)") }
+        if epochsPerStage < 1 { throw ValidationError("--epochs-per-stage must be at least 1") }
+    }
+
     func run() throws {
         let experiment = try Experiment(source: .embeddedSynthetic(), testUsers: 500, seed: seed, threads: threads)
         print(experiment.loaded.summary)

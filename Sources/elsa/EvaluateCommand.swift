@@ -27,6 +27,7 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         if (model == nil) == (modelFile == nil) { throw ValidationError("give exactly one of --model and --model-file") }
         if lambda < 0 { throw ValidationError("--lambda must not be negative") }
+        if let nonzeros, nonzeros < 1 { throw ValidationError("--nonzeros must be at least 1") }
     }
 
     func run() throws {
@@ -41,8 +42,13 @@ struct EvaluateCommand: ParsableCommand {
         var bytesPerItem: Int?
         if let modelFile {
             let (loaded, metadata) = try ModelFile.read(from: modelFile, threads: splitOptions.threads)
-            guard loaded.itemCount == experiment.dataset.itemCount else {
-                throw ValidationError("\(modelFile) has \(loaded.itemCount) items but the data has \(experiment.dataset.itemCount); evaluate on the data it was trained on")
+            guard loaded.itemIDs == experiment.dataset.itemIDs else {
+                throw ValidationError("\(modelFile) was trained on other items (\(loaded.itemCount) items; the data has \(experiment.dataset.itemCount) or orders them differently); evaluate on the data and preprocessing it was trained on")
+            }
+            for (key, value) in [("seed", "\(splitOptions.seed)"), ("testUsers", "\(experiment.split.testUsers.count)")] {
+                if let stored = metadata[key], stored != value {
+                    note("warning: the model was trained with \(key) \(stored), this evaluation uses \(value): its training users may be among the test users")
+                }
             }
             name = metadata["model"] ?? "elsa"
             parameters = metadata
@@ -59,6 +65,9 @@ struct EvaluateCommand: ParsableCommand {
                 note(String(format: "EASE fitted on %d items in %.1f s", ease.itemCount, Date().timeIntervalSince(fitStart)))
                 parameters["lambda"] = "\(lambda)"
                 if let nonzeros {
+                    guard nonzeros <= ease.itemCount else {
+                        throw ValidationError("--nonzeros \(nonzeros) is more than the \(ease.itemCount) items")
+                    }
                     name = "ease-pruned"
                     parameters["nonzeros"] = "\(nonzeros)"
                     result = try experiment.evaluate(ease.pruned(nonzerosPerRow: nonzeros))

@@ -30,6 +30,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "csv: 0-based user column.") var userColumn: Int = 0
     @Option(help: "csv: 0-based item column.") var itemColumn: Int = 1
     @Option(help: "csv: 0-based rating column (omit for none).") var ratingColumn: Int?
+    @Option(help: "csv: 0-based timestamp column (omit for none).") var timestampColumn: Int?
     @Option(help: "csv: header line: detect, present, absent.") var header: String = "detect"
 
     @Option(help: "A binary cache file: loaded when it exists, written after preprocessing otherwise.")
@@ -50,6 +51,8 @@ struct DataOptions: ParsableArguments {
             reader.userColumn = userColumn
             reader.itemColumn = itemColumn
             reader.ratingColumn = ratingColumn
+            reader.timestampColumn = timestampColumn
+            reader.readTimestamps = timestampColumn != nil
             guard let headerChoice = ReaderOptions.Header(rawValue: header) else {
                 throw ValidationError("--header must be one of \(ReaderOptions.Header.allCases.map(\.rawValue).joined(separator: ", "))")
             }

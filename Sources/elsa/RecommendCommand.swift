@@ -38,6 +38,7 @@ struct RecommendCommand: ParsableCommand {
 
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if rows < 0 { throw ValidationError("--rows must not be negative") }
         if perRow < 1 { throw ValidationError("--per-row must be at least 1") }
         if html != nil && layout != .rows { throw ValidationError("--html needs --layout rows") }

@@ -16,7 +16,7 @@ struct ScheduleCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let list = (stages ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Int($0) }
+        let list = try parseStageList(stages)
         let plan: SparsificationSchedule
         do {
             plan = try SparsificationSchedule.make(schedule, dimension: dimension, targetNonzeros: targetNonzeros,
@@ -35,3 +35,11 @@ struct ScheduleCommand: ParsableCommand {
 }
 
 import Foundation
+
+/// The k values of `--stages "1024 512 256"` (spaces or commas); a token that is not a whole number is an error.
+func parseStageList(_ text: String?) throws -> [Int] {
+    try (text ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map { field -> Int in
+        guard let k = Int(field) else { throw ValidationError("--stages: '\(field)' is not a whole number") }
+        return k
+    }
+}

@@ -50,10 +50,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func sparsificationSchedule() throws -> SparsificationSchedule {
-        let list = try (stages ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map { field -> Int in
-            guard let k = Int(field) else { throw ValidationError("--stages: '\(field)' is not a whole number") }
-            return k
-        }
+        let list = try parseStageList(stages)
         do {
             return try SparsificationSchedule.make(schedule, dimension: dimension, targetNonzeros: targetNonzeros,
                                                    epochsPerStage: epochsPerStage, stepwiseStages: list)
@@ -64,6 +61,10 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        for path in [output, splitOptions.report].compactMap({ $0 }) {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
                                         seed: splitOptions.seed, threads: splitOptions.threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
@@ -114,6 +115,7 @@ struct TrainCommand: ParsableCommand {
             metadata["dataset"] = experiment.source.name
             metadata["dimension"] = "\(dimension)"
             metadata["seed"] = "\(splitOptions.seed)"
+            metadata["testUsers"] = "\(experiment.split.testUsers.count)"
             try ModelFile.write(trained, metadata: metadata, to: output)
             note("model written to \(output)")
         }

@@ -57,3 +57,33 @@ enum ELSATrainingSchedules {
         try SparsificationSchedule.exponential(dimension: dimension, targetNonzeros: target, epochsPerStage: epochsPerStage)
     }
 }
+
+@Test func studyRefusesRunsOfAnotherStudy() throws {
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
+                                                                       interactionsPerUser: 10, seed: 4))
+    let experiment = try Experiment(source: source, testUsers: 40, seed: 5, threads: 1)
+    let directory = temporaryDirectory().path
+    var preset = tinyStudyPreset()
+    preset.budgets = [32]
+    try BenchStudy(experiment: experiment, preset: preset, outputDirectory: directory, ablation: false) { _ in }.run()
+    var other = preset
+    other.dimension = 16
+    #expect(throws: BenchError.self) {
+        try BenchStudy(experiment: experiment, preset: other, outputDirectory: directory, ablation: false) { _ in }.run()
+    }
+}
+
+@Test func staleCacheIsRebuiltFromTheSource() throws {
+    let directory = temporaryDirectory()
+    let data = directory.appendingPathComponent("data.txt").path
+    try "0 0 1 2 3 4\n1 1 2 3 4 5 6\n2 0 2 4 5 6\n".write(toFile: data, atomically: true, encoding: .utf8)
+    let cache = directory.appendingPathComponent("data.cache").path
+    var source = DatasetSource(path: data, format: .adjacency, preprocessing: .keepAll, cachePath: cache)
+    let first = try source.load()
+    #expect(first.report != nil)                       // read from text, cache written
+    #expect(try source.load().report == nil)           // the cache is current: loaded from it
+    source.preprocessing = PreprocessingOptions(minRating: nil, minUserSupport: 6, minItemSupport: 1)
+    let refiltered = try source.load()
+    #expect(refiltered.report != nil)                  // other options: rebuilt, not the stale cache
+    #expect(refiltered.dataset.userCount == 1)
+}
