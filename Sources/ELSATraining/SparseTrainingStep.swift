@@ -19,6 +19,9 @@ import ELSASparse
 public final class SparseTrainingStep: @unchecked Sendable {
     public let threads: Int
     private var gradient: [Float] = []
+    private var hidden = DenseMatrix(rows: 0, columns: 0)
+    private var predictions = DenseMatrix(rows: 0, columns: 0)
+    private var hiddenGradient = DenseMatrix(rows: 0, columns: 0)
 
     public init(threads: Int) {
         precondition(threads >= 1, "threads must be at least 1, got \(threads)")
@@ -36,8 +39,13 @@ public final class SparseTrainingStep: @unchecked Sendable {
     public func run(batch: TrainingBatch, weights: inout FixedPatternEmbedding, optimizer: Nadam?,
                     activation: Activation) -> Double {
         let (normalized, norms) = weights.normalizedRows(threads: threads)
-        let hidden = normalized.inputProduct(batch: batch.rows, threads: threads)                       // d x b
-        var predictions = normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, threads: threads)  // n_out x b
+        let b = batch.userCount, n = batch.outputs.count, d = weights.dimension
+        // Workspaces kept between steps: every element is overwritten by the kernels.
+        if hidden.rows != d || hidden.columns != b { hidden = DenseMatrix(rows: d, columns: b) }
+        if predictions.rows != n || predictions.columns != b { predictions = DenseMatrix(rows: n, columns: b) }
+        if hiddenGradient.rows != d || hiddenGradient.columns != b { hiddenGradient = DenseMatrix(rows: d, columns: b) }
+        normalized.inputProduct(batch: batch.rows, into: &hidden, threads: threads)                             // d x b
+        normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, into: &predictions, threads: threads)  // n_out x b
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
                                                  activation: activation, threads: threads)
         if gradient.count != weights.values.count {
@@ -47,7 +55,7 @@ public final class SparseTrainingStep: @unchecked Sendable {
         }
         normalized.accumulateOutputGradient(outputs: batch.outputs, upstreamTransposed: predictions,
                                             hiddenTransposed: hidden, into: &gradient, threads: threads)
-        let hiddenGradient = normalized.hiddenGradient(outputs: batch.outputs, upstreamTransposed: predictions, threads: threads)
+        normalized.hiddenGradient(outputs: batch.outputs, upstreamTransposed: predictions, into: &hiddenGradient, threads: threads)
         normalized.accumulateInputGradient(batchTransposed: batch.rows.transposed(), hiddenGradientTransposed: hiddenGradient,
                                            into: &gradient, threads: threads)
         normalized.backpropagateRowNormalization(gradient: &gradient, norms: norms, threads: threads)
