@@ -133,3 +133,22 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
         #expect(epochs[schedule.targetNonzeros] == schedule.totalEpochs)
     }
 }
+
+@Test func oneSparseStepServesPatternsOfDifferentWidthsAndBatchSizes() {
+    let items = 30, d = 16
+    let wide = randomPattern(items: items, dimension: d, k: 8, seed: 1)
+    let narrow = randomPattern(items: items, dimension: d, k: 2, seed: 2)
+    let step = SparseTrainingStep(threads: 2)
+    var generator = SeededGenerator(seed: 3)
+    let big = TrainingBatch(rows: CSRMatrix(rows: 5, columns: items, binaryRows: [[0, 3], [4, 5, 9], [1], [20, 21], [7, 8]]),
+                            maxOutput: Int.max, generator: &generator)
+    let small = TrainingBatch(rows: CSRMatrix(rows: 2, columns: items, binaryRows: [[0, 1], [2]]), maxOutput: 12, generator: &generator)
+    for batch in [big, small, big] {
+        for pattern in [wide, narrow] {
+            let shared = step.gradient(batch: batch, weights: pattern, activation: .relu6)
+            let fresh = SparseTrainingStep(threads: 2).gradient(batch: batch, weights: pattern, activation: .relu6)
+            #expect(shared.loss == fresh.loss)
+            #expect(shared.gradient == fresh.gradient)
+        }
+    }
+}
