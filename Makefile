@@ -48,7 +48,7 @@ clean:
 SPEED := Benchmarks/.build/release/speed
 speed-build: deps
 	# The build plan of a path dependency goes stale when its files are added or removed: re-plan.
-	rm -f Benchmarks/.build/*.yaml
+	rm -rf Benchmarks/.build/*.yaml Benchmarks/.build/*/release/speed.build
 	cd Benchmarks && $(SWIFT) build $(RELEASE_FLAGS)
 
 speed: speed-build
