@@ -20,6 +20,9 @@ public struct SegmentReport: Sendable, Equatable, Codable {
         public var size: Int
         /// Signed latents, e.g. `["+12", "-7"]`.
         public var latents: [String]
+        /// The same latents as numbers: 0-based indices, and their signs (+1 or −1) in the same order.
+        public var latentIndices: [Int]
+        public var latentSigns: [Int]
         /// The titles (or ids) of the most central items, joined by " · ".
         public var name: String
         /// The most central items.
@@ -32,7 +35,7 @@ public struct SegmentReport: Sendable, Equatable, Codable {
     }
 
     /// How `latents` is written.
-    public var latentEncoding = "string: sign then 0-based latent index, e.g. \"+12\", \"-7\", \"+0\""
+    public var latentEncoding = "latents: string, sign then 0-based latent index, e.g. \"+12\", \"-7\", \"+0\"; also latentIndices (0-based) with latentSigns (+1/-1)"
     public var options: SegmentationOptions
     public var summary: SegmentationSummary
     public var genrePurity: GenrePurityComparison?
@@ -46,6 +49,7 @@ public struct SegmentReport: Sendable, Equatable, Codable {
         summary = SegmentationSummary(segmentation, index: index)
         segments = segmentation.segments.map { segment in
             Entry(id: segment.id, size: segment.size, latents: segment.latents.map(\.description),
+                  latentIndices: segment.latents.map(\.latent), latentSigns: segment.latents.map { $0.sign == .positive ? 1 : -1 },
                   name: namer.name(of: segment, count: 3),
                   topItems: segment.items.prefix(topItemCount).map { Item(id: namer.itemIDs[$0], title: namer.metadata?.title(of: namer.itemIDs[$0])) },
                   items: segment.items.map { namer.itemIDs[$0] },

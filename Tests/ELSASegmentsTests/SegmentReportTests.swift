@@ -16,6 +16,8 @@ import Testing
         #expect(segments.count == 2)
         #expect(segments[0]["id"] as? Int == 0 && segments[0]["size"] as? Int == 2)
         #expect(segments[0]["latents"] as? [String] == ["+0", "+1"])
+        #expect(segments[0]["latentIndices"] as? [Int] == [0, 1] && segments[0]["latentSigns"] as? [Int] == [1, 1])
+        #expect(segments[1]["latentIndices"] as? [Int] == [2] && segments[1]["latentSigns"] as? [Int] == [-1])
         #expect(segments[0]["items"] as? [String] == ["m11", "m10"])  // most central first
         #expect(segments[0]["name"] as? String == "Eleven · Ten, The")
         #expect((segments[0]["topItems"] as? [[String: Any]])?.first?["title"] as? String == "Eleven")
