@@ -21,6 +21,10 @@ public final class BenchStudy {
     public let ablation: Bool
     public let threads: Int
     public let seed: UInt64
+    /// Method families to run (nil: all): `ease`, `pruned`, `dense`, `sparse`, `compressae`.
+    /// The full dense ELSA runs whenever a family needs it. Outputs cover every finished run.
+    public var only: Set<String>?
+    public static let families: Set<String> = ["ease", "pruned", "dense", "sparse", "compressae"]
     private let log: (String) -> Void
     public private(set) var runs: [BenchRun] = []
     private var plannedRuns: [String] = []
@@ -85,13 +89,16 @@ public final class BenchStudy {
                 log("\(name) failed: \(error)")
             }
         }
-        part("EASE") { try runEASE() }
+        func selected(_ family: String) -> Bool { only?.contains(family) ?? true }
+        if selected("ease") { part("EASE") { try runEASE() } }
         var full: ELSAModel?
-        part("dense ELSA") { full = try runFullDense() }
-        if let full { part("pruned dense ELSA") { try runPrunedAfterTraining(full: full) } }
-        part("dense ELSA at the budget") { try runDenseAtBudget() }
-        part("sparse training") { try runSparseTraining() }
-        if let full { part("CompresSAE") { try runSparseAutoencoder(full: full) } }
+        if selected("pruned") || selected("compressae") || only == nil { part("dense ELSA") { full = try runFullDense() } }
+        if let full, selected("pruned") { part("pruned dense ELSA") { try runPrunedAfterTraining(full: full) } }
+        if selected("dense") { part("dense ELSA at the budget") { try runDenseAtBudget() } }
+        if selected("sparse") { part("sparse training") { try runSparseTraining() } }
+        if let full, selected("compressae") { part("CompresSAE") { try runSparseAutoencoder(full: full) } }
+        // Runs finished meanwhile by another process on the same folder count too.
+        for id in plannedRuns where !done(id) { if let run = loadRun(id) { runs.append(run) } }
         try BenchOutputs(study: self, runs: orderedRuns()).writeAll()
         log("study finished in \(String(format: "%.0f", Date().timeIntervalSince(started))) s: \(outputDirectory)")
         if !failures.isEmpty { throw BenchError.failed(failures) }

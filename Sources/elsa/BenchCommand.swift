@@ -20,6 +20,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Override the preset's byte budgets, e.g. \"1024 512 256 128 64\".") var budgets: String?
     @Option(help: "Override the preset's output columns per batch (default: all items).") var maxOutput: Int?
     @Option(help: "Override the preset's CompresSAE hidden dimension.") var saeHidden: Int?
+    @Option(help: "Run only these method families (comma-separated: ease, pruned, dense, sparse, compressae); the tables cover every finished run.")
+    var only: String?
 
     @OptionGroup var dataOptions: DataOptions
 
@@ -36,6 +38,13 @@ struct BenchCommand: ParsableCommand {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
+        for family in selectedFamilies ?? [] where !BenchStudy.families.contains(family) {
+            throw ValidationError("--only: unknown family '\(family)' (use \(BenchStudy.families.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    var selectedFamilies: Set<String>? {
+        only.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
     }
 
     func parsedBudgets(_ text: String) throws -> [Int] {
@@ -67,6 +76,7 @@ struct BenchCommand: ParsableCommand {
         let folder = output ?? "docs/bench/\(experiment.source.name)"
         note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
+        study.only = selectedFamilies
         try study.run()
         print(try String(contentsOfFile: folder + "/table.md", encoding: .utf8))
         print("written: \(folder)/table.md, runs.json, runs.csv, recall.svg, speed.md")

@@ -87,3 +87,15 @@ enum ELSATrainingSchedules {
     #expect(refiltered.report != nil)                  // other options: rebuilt, not the stale cache
     #expect(refiltered.dataset.userCount == 1)
 }
+
+@Test func onlySelectedFamiliesRun() throws {
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
+                                                                       interactionsPerUser: 10, seed: 4))
+    let experiment = try Experiment(source: source, testUsers: 40, seed: 5, threads: 1)
+    let directory = temporaryDirectory().path
+    let study = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: directory, ablation: false) { _ in }
+    study.only = ["ease", "pruned"]
+    try study.run()
+    let ids = Set(study.runs.map(\.id))
+    #expect(ids == ["ease", "ease-pruned-k8", "ease-pruned-k4", "elsa-full", "elsa-pruned-k8", "elsa-pruned-k4"])
+}
