@@ -36,6 +36,10 @@ enum BatchedTopK {
     ) {
         let itemCount = histories.columns
         let capacity = min(count, itemCount)
+        if let rowScoring = recommender as? any RowScoringRecommender, rowScoring.makeRowScorer() != nil {
+            runRowByRow(rowScoring, histories: histories, count: capacity, threadCount: threadCount, consume: consume)
+            return
+        }
         histories.rowOffsets.withUnsafeBufferPointer { offsetBuffer in
             histories.columnIndices.withUnsafeBufferPointer { indexBuffer in
                 let offsets = SendableBuffer(buffer: offsetBuffer)
@@ -43,25 +47,28 @@ enum BatchedTopK {
                 var batchStart = 0
                 while batchStart < histories.rows {
                     let batchEnd = min(batchStart + batchSize, histories.rows)
-                    let scores = recommender.scores(for: histories.selectingRows(batchStart..<batchEnd))
+                    var scores = recommender.scores(for: histories.selectingRows(batchStart..<batchEnd))
                     precondition(scores.rows == batchEnd - batchStart && scores.columns == itemCount,
                                  "the recommender returned \(scores.rows) x \(scores.columns) scores for a batch of "
                                  + "\(batchEnd - batchStart) rows over \(itemCount) items")
-                    scores.storage.withUnsafeBufferPointer { scoreBuffer in
-                        let scoreRows = SendableBuffer(buffer: scoreBuffer)
+                    // The batch's score matrix is ours: selection may overwrite it (excluded items, NaN).
+                    scores.storage.withUnsafeMutableBufferPointer { scoreBuffer in
+                        let scoreRows = SendableMutableBuffer(buffer: scoreBuffer)
                         let start = batchStart
                         RowParallelism.forEachChunk(rowCount: batchEnd - batchStart, threadCount: threadCount) { chunk in
                             let selectedItems = UnsafeMutablePointer<Int32>.allocate(capacity: max(capacity, 1))
                             let selectedScores = UnsafeMutablePointer<Float>.allocate(capacity: max(capacity, 1))
+                            let scratch = TopKSelection.Scratch(itemCount: itemCount)
                             defer { selectedItems.deallocate(); selectedScores.deallocate() }
                             for local in chunk {
                                 let row = start + local
                                 let seen = UnsafeBufferPointer(
                                     rebasing: indices.buffer[offsets.buffer[row]..<offsets.buffer[row + 1]])
-                                let scoreRow = UnsafeBufferPointer(
-                                    rebasing: scoreRows.buffer[(local * itemCount)..<((local + 1) * itemCount)])
-                                let selected = TopKSelection.select(scores: scoreRow, excluding: seen, count: capacity,
-                                                                    items: selectedItems, selectedScores: selectedScores)
+                                // An empty score matrix may have no storage address; nothing to select then.
+                                let selected = itemCount == 0 ? 0 : TopKSelection.selectOverwriting(
+                                    scores: scoreRows.buffer.baseAddress! + local * itemCount, itemCount: itemCount,
+                                    excluding: seen, count: capacity, items: selectedItems, selectedScores: selectedScores,
+                                    scratch: scratch)
                                 consume(row, UnsafeBufferPointer(start: selectedItems, count: selected),
                                         UnsafeBufferPointer(start: selectedScores, count: selected))
                             }
@@ -71,5 +78,39 @@ enum BatchedTopK {
                 }
             }
         }
+    }
+
+    /// Fused scoring and selection, user by user: each worker scores a history into one
+    /// `itemCount` row (which stays in cache) and selects from it at once.
+    private static func runRowByRow(
+        _ recommender: any RowScoringRecommender, histories: CSRMatrix, count capacity: Int, threadCount: Int,
+        consume: @Sendable (_ row: Int, _ items: UnsafeBufferPointer<Int32>, _ scores: UnsafeBufferPointer<Float>) -> Void
+    ) {
+        let itemCount = histories.columns
+        histories.rowOffsets.withUnsafeBufferPointer { offsetBuffer in
+        histories.columnIndices.withUnsafeBufferPointer { indexBuffer in
+        histories.values.withUnsafeBufferPointer { valueBuffer in
+            let offsets = SendableBuffer(buffer: offsetBuffer)
+            let indices = SendableBuffer(buffer: indexBuffer)
+            let values = SendableBuffer(buffer: valueBuffer)
+            RowParallelism.forEachChunk(rowCount: histories.rows, threadCount: threadCount) { chunk in
+                guard let scorer = recommender.makeRowScorer() else { preconditionFailure("the row scorer disappeared") }
+                let scoreRow = UnsafeMutablePointer<Float>.allocate(capacity: max(itemCount, 1))
+                let selectedItems = UnsafeMutablePointer<Int32>.allocate(capacity: max(capacity, 1))
+                let selectedScores = UnsafeMutablePointer<Float>.allocate(capacity: max(capacity, 1))
+                let scratch = TopKSelection.Scratch(itemCount: itemCount)
+                defer { scoreRow.deallocate(); selectedItems.deallocate(); selectedScores.deallocate() }
+                for row in chunk {
+                    let range = offsets.buffer[row]..<offsets.buffer[row + 1]
+                    let seen = UnsafeBufferPointer(rebasing: indices.buffer[range])
+                    scorer.scoreRow(items: seen, values: UnsafeBufferPointer(rebasing: values.buffer[range]), into: scoreRow)
+                    let selected = TopKSelection.selectOverwriting(scores: scoreRow, itemCount: itemCount,
+                                                                   excluding: seen, count: capacity, items: selectedItems,
+                                                                   selectedScores: selectedScores, scratch: scratch)
+                    consume(row, UnsafeBufferPointer(start: selectedItems, count: selected),
+                            UnsafeBufferPointer(start: selectedScores, count: selected))
+                }
+            }
+        }}}
     }
 }

@@ -13,3 +13,22 @@ public protocol Recommender: Sendable {
     /// any score; callers exclude them.
     func scores(for histories: CSRMatrix) -> DenseMatrix
 }
+
+/// A recommender that can also score one user at a time into a caller's buffer.
+///
+/// Batched top-K (``recommend(_:histories:count:batchSize:threadCount:)`` and the
+/// ``Evaluator``) then scores and selects user by user on each thread, with one
+/// `itemCount` row that stays in cache, instead of materializing a users x items
+/// matrix. The scores must equal the rows of ``Recommender/scores(for:)``.
+public protocol RowScoringRecommender: Recommender {
+    /// A scorer for one thread, or `nil` when this model scores better in batches
+    /// (a dense model whose batch products run on BLAS).
+    func makeRowScorer() -> (any RowScorer)?
+}
+
+/// Scores single user histories; one instance is used by one thread at a time.
+public protocol RowScorer {
+    /// Writes the `itemCount` scores of the history (`items` sorted ascending, with their
+    /// interaction `values`) into `row`, overwriting every element.
+    func scoreRow(items: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Float>, into row: UnsafeMutablePointer<Float>)
+}

@@ -7,7 +7,7 @@ import ELSASparse
 /// Dense models score with two BLAS products; sparse ones (compressed ELSA) with an
 /// inverted index per latent dimension, so scoring costs about nnz(x)·k plus the
 /// inverted lists touched, not items·d.
-public struct ELSAModel: Recommender {
+public struct ELSAModel: RowScoringRecommender {
     /// Row-normalized item matrix Â, items x d.
     public let embedding: ItemEmbedding
     /// Original item ids (column order of the training data).
@@ -49,5 +49,21 @@ public struct ELSAModel: Recommender {
             sparseScorer!.scores(histories: histories, into: &scores, threads: threads)
             return scores
         }
+    }
+
+    /// Sparse models score user by user (inverted index into one cached row); dense ones in batches on BLAS.
+    public func makeRowScorer() -> (any RowScorer)? {
+        guard let sparseScorer else { return nil }
+        return SparseRowScorer(scorer: sparseScorer, workspace: sparseScorer.makeWorkspace())
+    }
+}
+
+/// One thread's scorer of a sparse ELSA model.
+private struct SparseRowScorer: RowScorer {
+    let scorer: SparseScorer
+    let workspace: SparseScorer.Workspace
+
+    func scoreRow(items: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Float>, into row: UnsafeMutablePointer<Float>) {
+        scorer.scoreRow(items: items, values: values, into: row, workspace: workspace)
     }
 }

@@ -41,13 +41,25 @@ public enum NormalizedCosineLoss {
                         shared.p[Int(shared.targets[q]) * users + user] -= 1
                     }
                 }
-                // z = activation(P) in place, Σ z² per user.
-                for o in 0..<outputs {
-                    let row = shared.p + o * users + lower
-                    for u in 0..<width {
-                        let z = activation.apply(row[u]).value
-                        row[u] = z
-                        squares[u] += z * z
+                // z = activation(P) in place, Σ z² per user (eight users per SIMD vector; each
+                // user's sum runs over the outputs in order, so it does not depend on the split).
+                squares.withUnsafeMutableBufferPointer { squareBuffer in
+                    let sums = squareBuffer.baseAddress!
+                    for o in 0..<outputs {
+                        let row = shared.p + o * users + lower
+                        var u = 0
+                        while u + 8 <= width {
+                            let z = activate(load8(row + u), activation)
+                            store8(z, row + u)
+                            store8(load8(sums + u) + z * z, sums + u)
+                            u += 8
+                        }
+                        while u < width {
+                            let z = activation.apply(row[u]).value
+                            row[u] = z
+                            sums[u] += z * z
+                            u += 1
+                        }
                     }
                 }
                 var alpha = [Float](repeating: 0, count: width)
@@ -73,17 +85,27 @@ public enum NormalizedCosineLoss {
                     alpha[u] = Float(scale * zy / (zNorm * zNorm * zNorm * yNorm))
                     beta[u] = Float(scale / (zNorm * yNorm))
                 }
-                // G = α z − β y where the activation passes the gradient, else 0.
-                for o in 0..<outputs {
-                    let row = shared.p + o * users + lower
-                    for u in 0..<width {
-                        let z = row[u]
-                        let passes: Bool
-                        switch activation {
-                        case .relu: passes = z > 0
-                        case .relu6: passes = z > 0 && z < 6
+                // G = α z − β y where the activation passes the gradient, else 0 (α z here, β y below).
+                alpha.withUnsafeBufferPointer { alphaBuffer in
+                    let alphas = alphaBuffer.baseAddress!
+                    for o in 0..<outputs {
+                        let row = shared.p + o * users + lower
+                        var u = 0
+                        while u + 8 <= width {
+                            let z = load8(row + u)
+                            store8((load8(alphas + u) * z).replacing(with: SIMD8<Float>.zero, where: .!passes(z, activation)), row + u)
+                            u += 8
                         }
-                        row[u] = passes ? alpha[u] * z : 0
+                        while u < width {
+                            let z = row[u]
+                            let passes: Bool
+                            switch activation {
+                            case .relu: passes = z > 0
+                            case .relu6: passes = z > 0 && z < 6
+                            }
+                            row[u] = passes ? alphas[u] * z : 0
+                            u += 1
+                        }
                     }
                 }
                 for u in 0..<width {
@@ -98,6 +120,39 @@ public enum NormalizedCosineLoss {
             }
         }}}}
         return losses.reduce(0, +) / Double(users)
+    }
+
+    @inline(__always)
+    private static func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func load8(_ pointer: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load8(UnsafePointer(pointer)) }
+
+    @inline(__always)
+    private static func store8(_ vector: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: SIMD8<Float>.self)
+    }
+
+    /// `Activation.apply(_:).value` on eight lanes (NaN stays NaN under ReLU6 and becomes 0 under ReLU, as in the scalar form).
+    @inline(__always)
+    private static func activate(_ p: SIMD8<Float>, _ activation: Activation) -> SIMD8<Float> {
+        let zero = SIMD8<Float>.zero
+        switch activation {
+        case .relu: return p.replacing(with: zero, where: .!(p .> zero))
+        case .relu6:
+            return p.replacing(with: zero, where: p .<= zero).replacing(with: SIMD8(repeating: 6), where: p .>= SIMD8(repeating: 6))
+        }
+    }
+
+    /// Where the gradient passes the activation, given the activated `z` (strictly inside the linear range).
+    @inline(__always)
+    private static func passes(_ z: SIMD8<Float>, _ activation: Activation) -> SIMDMask<SIMD8<Float>.MaskStorage> {
+        switch activation {
+        case .relu: return z .> .zero
+        case .relu6: return (z .> .zero) .& (z .< SIMD8(repeating: 6))
+        }
     }
 
     private struct Shared: @unchecked Sendable {

@@ -22,6 +22,8 @@ public final class SparseTrainingStep: @unchecked Sendable {
     private var hidden = DenseMatrix(rows: 0, columns: 0)
     private var predictions = DenseMatrix(rows: 0, columns: 0)
     private var hiddenGradient = DenseMatrix(rows: 0, columns: 0)
+    /// Seconds spent in each phase of the steps run so far (for benchmarks; costs a clock read per phase).
+    public private(set) var phaseSeconds = SparseStepPhases()
 
     public init(threads: Int) {
         precondition(threads >= 1, "threads must be at least 1, got \(threads)")
@@ -38,14 +40,18 @@ public final class SparseTrainingStep: @unchecked Sendable {
     /// One step; returns the batch loss. With `optimizer == nil` only the gradient is computed.
     public func run(batch: TrainingBatch, weights: inout FixedPatternEmbedding, optimizer: Nadam?,
                     activation: Activation) -> Double {
+        var clock = PhaseClock()
         let (normalized, norms) = weights.normalizedRows(threads: threads)
+        phaseSeconds.normalization += clock.lap()
         let b = batch.userCount, n = batch.outputs.count, d = weights.dimension
         // Workspaces kept between steps: every element is overwritten by the kernels.
         if hidden.rows != d || hidden.columns != b { hidden = DenseMatrix(rows: d, columns: b) }
         if predictions.rows != n || predictions.columns != b { predictions = DenseMatrix(rows: n, columns: b) }
         if hiddenGradient.rows != d || hiddenGradient.columns != b { hiddenGradient = DenseMatrix(rows: d, columns: b) }
         normalized.inputProduct(batch: batch.rows, into: &hidden, threads: threads)                             // d x b
+        phaseSeconds.inputProduct += clock.lap()
         normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, into: &predictions, threads: threads)  // n_out x b
+        phaseSeconds.outputProduct += clock.lap()
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
                                                  activation: activation, threads: threads)
         if gradient.count != weights.values.count {
@@ -53,13 +59,19 @@ public final class SparseTrainingStep: @unchecked Sendable {
         } else {
             gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
+        phaseSeconds.loss += clock.lap()
         normalized.accumulateOutputGradient(outputs: batch.outputs, upstreamTransposed: predictions,
                                             hiddenTransposed: hidden, into: &gradient, threads: threads)
+        phaseSeconds.outputGradient += clock.lap()
         normalized.hiddenGradient(outputs: batch.outputs, upstreamTransposed: predictions, into: &hiddenGradient, threads: threads)
+        phaseSeconds.hiddenGradient += clock.lap()
         normalized.accumulateInputGradient(batchTransposed: batch.rows.transposed(), hiddenGradientTransposed: hiddenGradient,
                                            into: &gradient, threads: threads)
+        phaseSeconds.inputGradient += clock.lap()
         normalized.backpropagateRowNormalization(gradient: &gradient, norms: norms, threads: threads)
+        phaseSeconds.normalization += clock.lap()
         guard let optimizer else { return loss }
+        defer { phaseSeconds.optimizer += clock.lap() }
         let coefficients = optimizer.beginStep()
         let k = weights.nonzerosPerRow
         weights.values.withUnsafeMutableBufferPointer { values in
@@ -79,6 +91,33 @@ public final class SparseTrainingStep: @unchecked Sendable {
             }
         }}}}
         return loss
+    }
+}
+
+/// Seconds per phase of `SparseTrainingStep` (normalization counts the forward and the backward pass).
+public struct SparseStepPhases: Sendable, Equatable {
+    public var normalization = 0.0, inputProduct = 0.0, outputProduct = 0.0, loss = 0.0
+    public var outputGradient = 0.0, hiddenGradient = 0.0, inputGradient = 0.0, optimizer = 0.0
+    public init() {}
+    public var total: Double {
+        normalization + inputProduct + outputProduct + loss + outputGradient + hiddenGradient + inputGradient + optimizer
+    }
+    /// `name seconds` pairs in step order.
+    public var named: [(String, Double)] {
+        [("normalization", normalization), ("input product", inputProduct), ("output product", outputProduct), ("loss", loss),
+         ("output gradient", outputGradient), ("hidden gradient", hiddenGradient), ("input gradient", inputGradient),
+         ("optimizer", optimizer)]
+    }
+}
+
+/// Seconds between successive `lap()` calls.
+struct PhaseClock {
+    private var last = ContinuousClock.now
+    mutating func lap() -> Double {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        last = now
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 }
 

@@ -9,4 +9,10 @@ struct ELSACommand: ParsableCommand {
         discussion: "Data formats: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")). Use --data synthetic for the embedded planted data set.",
         subcommands: [DemoCommand.self, EvaluateCommand.self, TrainCommand.self, RecommendCommand.self, ScheduleCommand.self, ExportCommand.self, BenchCommand.self, SegmentsCommand.self]
     )
+
+    /// Starts again with OpenBLAS's workers set to sleep when idle (see `BLASWorkerSpin`), then parses and runs.
+    static func main() {
+        BLASWorkerSpin.relaunchWithShortSpinIfNeeded()
+        main(nil)
+    }
 }

@@ -37,4 +37,16 @@ import Testing
         #expect(throws: EvaluationError.self) { try recommend(recommender, histories: histories, count: -1) }
         #expect(try recommend(recommender, histories: CSRMatrix(rows: 0, columns: 40), count: 5).isEmpty)
     }
+
+    @Test func rowByRowScoringGivesTheBatchedAnswer() throws {
+        let rowScoring = RowScoringItemWeightRecommender(itemWeights: recommender.itemWeights)
+        for threadCount in [1, 2, 3] {
+            let fused = try recommend(rowScoring, histories: histories, count: 12, batchSize: 16, threadCount: threadCount)
+            let batched = try recommend(recommender, histories: histories, count: 12, batchSize: 16, threadCount: threadCount)
+            #expect(fused.map { $0.map(\.item) } == batched.map { $0.map(\.item) })
+            #expect(fused.map { $0.map(\.score) } == batched.map { $0.map(\.score) })
+        }
+        // The fused path ran: every user was scored by a row scorer, three times over.
+        #expect(rowScoring.rowsScored == 3 * histories.rows)
+    }
 }

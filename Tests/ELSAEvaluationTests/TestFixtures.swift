@@ -1,3 +1,4 @@
+import Foundation
 import ELSAData
 import ELSAEvaluation
 import ELSALinearAlgebra
@@ -19,6 +20,31 @@ struct ItemWeightRecommender: Recommender {
             }
         }
         return result
+    }
+}
+
+/// `ItemWeightRecommender` that also scores row by row (the fused path of batched top-K).
+/// `rowsScored` counts the rows its row scorers wrote, so a test can tell which path ran.
+final class RowScoringItemWeightRecommender: RowScoringRecommender, @unchecked Sendable {
+    let batched: ItemWeightRecommender
+    private let lock = NSLock()
+    private var count = 0
+    init(itemWeights: DenseMatrix) { batched = ItemWeightRecommender(itemWeights: itemWeights) }
+    var itemCount: Int { batched.itemCount }
+    var rowsScored: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func scores(for histories: CSRMatrix) -> DenseMatrix { batched.scores(for: histories) }
+    func makeRowScorer() -> (any RowScorer)? { Scorer(owner: self) }
+
+    struct Scorer: RowScorer {
+        let owner: RowScoringItemWeightRecommender
+        func scoreRow(items: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Float>, into row: UnsafeMutablePointer<Float>) {
+            let weights = owner.batched.itemWeights
+            for item in 0..<weights.rows { row[item] = 0 }
+            for (source, value) in zip(items, values) {
+                for item in 0..<weights.rows { row[item] += value * weights[Int(source), item] }
+            }
+            owner.lock.lock(); owner.count += 1; owner.lock.unlock()
+        }
     }
 }
 

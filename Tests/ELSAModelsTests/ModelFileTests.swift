@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ELSAData
+import ELSAEvaluation
 import ELSALinearAlgebra
 import ELSASparse
 @testable import ELSAModels
@@ -55,4 +56,28 @@ func temporaryPath(_ name: String) -> String {
     #expect(sparseModel.scores(for: histories).maxAbsoluteDifference(to: expected) < 1e-6)
     // An item never recommends itself: with history {3} alone, item 3's score is 1 − 1 = 0.
     #expect(abs(model.scores(for: histories)[1, 3]) < 1e-6)
+}
+
+@Test func sparseModelRecommendsRowByRowAsFromItsFullScores() throws {
+    // 30 items, 12 latents, 3 nonzeros per row; recommendations through the fused
+    // per-user path must equal a full sort of the batch scores (seen items excluded).
+    var state: UInt64 = 7
+    func next() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int32(truncatingIfNeeded: state >> 32)) / Float(Int32.max)
+    }
+    let dense = DenseMatrix(rows: 30, columns: 12, storage: (0..<360).map { _ in next() })
+    let model = ELSAModel(embedding: .sparse(CSRMatrix.topK(dense: dense, k: 3)), itemIDs: (0..<30).map(String.init))
+    #expect(model.makeRowScorer() != nil)
+    #expect(ELSAModel(embedding: .dense(dense), itemIDs: (0..<30).map(String.init)).makeRowScorer() == nil)
+    let histories = CSRMatrix(rows: 4, columns: 30, binaryRows: [[0, 5, 9], [], [29], Array(0..<25)])
+    let scores = model.scores(for: histories)
+    let recommended = try recommend(model, histories: histories, count: 8, threadCount: 2)
+    for user in 0..<4 {
+        let seen = Set(histories.columns(ofRow: user).map(Int.init))
+        let expected = (0..<30).filter { !seen.contains($0) }
+            .sorted { scores[user, $0] != scores[user, $1] ? scores[user, $0] > scores[user, $1] : $0 < $1 }.prefix(8)
+        #expect(recommended[user].map(\.item) == Array(expected), "user \(user)")
+        #expect(recommended[user].map(\.score) == expected.map { scores[user, $0] }, "user \(user)")
+    }
 }
