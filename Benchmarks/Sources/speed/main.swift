@@ -2,7 +2,7 @@
 //
 //   speed dense-epoch   --data PATH --format F [--dimensions 1024,4096] [--max-batches N]
 //   speed sparse-epochs --data PATH --format F [--dimension 4096] [--ks 4096,1024,256,64,16] [--max-batches N] [--crossover]
-//   speed schedule      --data PATH --format F [--dimension 4096] [--target 16] [--epochs-per-stage 10] [--dense-epochs 10]
+//   speed schedule      --data PATH --format F [--dimension 4096] [--target 16] [--epochs-per-stage 10] [--dense-epochs 10] [--users N]
 //   speed scoring       --data PATH --format F [--users 1000] [--k 16] [--dense-dimension 1024] [--dimension 4096] [--repeats 5]
 //   speed kernels       [--dimension 4096] [--outputs 24915] [--ks 256,16]   (synthetic operands, one call per kernel)
 //
@@ -150,7 +150,12 @@ case "sparse-epochs":
         say("  k \(k): " + sparseSteps[index].phaseSeconds.named.map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", "))
     }
 case "schedule":
-    let (x, summary) = try loadTrainingMatrix()
+    let (all, summary) = try loadTrainingMatrix()
+    // --users N trains on the first N users only (every item stays an output): the ratio
+    // between the schedule and the dense epochs does not depend on how many batches an epoch has.
+    let userLimit = Int(option("users", "0"))!
+    let x = userLimit > 0 ? all.selectingRows(Array(0..<min(userLimit, all.rows))) : all
+    say("training users: \(x.rows) of \(all.rows)")
     let d = Int(option("dimension", "4096"))!
     let target = Int(option("target", "16"))!
     let epochsPerStage = Int(option("epochs-per-stage", "10"))!
