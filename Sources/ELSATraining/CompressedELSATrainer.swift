@@ -19,8 +19,10 @@ public final class CompressedELSATrainer {
     public let carryOptimizerState: Bool
     /// Stages with k above this fraction of d use the dense masked CBLAS path.
     public let densePathFraction: Double
-    /// Measured switch point between the sparse kernels and the dense CBLAS path (see docs/speed.md).
-    public static let defaultDensePathFraction = 0.25
+    /// Measured switch point between the sparse kernels and the dense CBLAS path (see docs/speed.md):
+    /// at d = 4096 the sparse step costs 1.12-1.17x the masked dense step at k = 1024 and 0.29x at k = 256
+    /// (session 2, after the loss and BLAS-worker fixes made the dense step faster; 0.25 before).
+    public static let defaultDensePathFraction = 0.2
     /// The one original random matrix (items x d).
     public let initial: DenseMatrix
     public private(set) var history: [EpochReport] = []
@@ -191,6 +193,8 @@ public final class CompressedELSATrainer {
                     }
                 }
                 optimizer = optimizer.carryingOver(keep)
+            } else if optimizer.parameterCount == itemCount * d {
+                optimizer.reset()   // same as a new optimizer, without 2 x n x d fresh floats
             } else {
                 optimizer = Nadam(parameterCount: itemCount * d, configuration: configuration.optimizer)
             }

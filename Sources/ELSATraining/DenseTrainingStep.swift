@@ -143,7 +143,9 @@ public final class DenseTrainingStep: @unchecked Sendable {
                     let offset = Int(s.items[o]) * d
                     if let mask = s.mask {
                         let rowMask = mask + offset
-                        for j in 0..<d where rowMask[j] == 0 { g[j] = 0 }
+                        // Branch-free (a select the compiler vectorizes): a branch per entry
+                        // mispredicts on half the entries of a random half-dense mask.
+                        for j in 0..<d { g[j] = rowMask[j] == 0 ? 0 : g[j] }
                     }
                     guard let coefficients else { continue }
                     Nadam.kernel(parameters: s.a + offset, gradient: g, momentum: s.momentum + offset,

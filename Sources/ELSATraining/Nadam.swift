@@ -121,6 +121,16 @@ public final class Nadam: @unchecked Sendable {
         }
     }
 
+    /// A fresh optimizer again (zero moments, step counter 0), reusing the moment arrays:
+    /// the dense-path stages of a schedule restart an optimizer of the same size, and
+    /// allocating 2 x 4 B per parameter anew (800 MB at 25k x 4096) costs page faults.
+    public func reset() {
+        momentum.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        velocity.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        iterations = 0
+        momentumProduct = 1
+    }
+
     /// An independent copy (moments, step counter).
     public func copy() -> Nadam {
         let twin = Nadam(parameterCount: 0, configuration: configuration)

@@ -60,3 +60,25 @@ func kerasNadamReference(gradients: [Double], start: Double, lr: Double = 0.1) -
     #expect(carried.velocity == [optimizer.velocity[3], optimizer.velocity[1]])
     #expect(carried.iterations == 1)
 }
+
+@Test func resetOptimizerFollowsKerasFromTheStartAgain() {
+    // 20 steps, reset, then the 50 steps of the reference: the result must be Keras's from a fresh start.
+    let optimizer = Nadam(parameterCount: 2)
+    var scratch: [Float] = [3, 4]
+    for _ in 0..<20 {
+        let k = optimizer.beginStep()
+        optimizer.update(parameters: &scratch, gradient: [0.7, -0.2], offset: 0, count: 2, coefficients: k)
+    }
+    optimizer.reset()
+    #expect(optimizer.iterations == 0)
+    #expect(optimizer.momentum == [0, 0] && optimizer.velocity == [0, 0])
+    let gradients: [Double] = (0..<50).map { cos(Double($0)) * 0.2 - 0.1 }
+    var parameters: [Float] = [0.25, -1]
+    for g in gradients {
+        let k = optimizer.beginStep()
+        optimizer.update(parameters: &parameters, gradient: [Float(g), Float(g)], offset: 0, count: 2, coefficients: k)
+    }
+    for (index, start) in [0.25, -1.0].enumerated() {
+        #expect(abs(Double(parameters[index]) - kerasNadamReference(gradients: gradients, start: start)) < 1e-4)
+    }
+}
