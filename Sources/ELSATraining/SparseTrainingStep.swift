@@ -48,6 +48,7 @@ public final class SparseTrainingStep: @unchecked Sendable {
         if hidden.rows != d || hidden.columns != b { hidden = DenseMatrix(rows: d, columns: b) }
         if predictions.rows != n || predictions.columns != b { predictions = DenseMatrix(rows: n, columns: b) }
         if hiddenGradient.rows != d || hiddenGradient.columns != b { hiddenGradient = DenseMatrix(rows: d, columns: b) }
+        phaseSeconds.workspaces += clock.lap()
         normalized.inputProduct(batch: batch.rows, into: &hidden, threads: threads)                             // d x b
         phaseSeconds.inputProduct += clock.lap()
         normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, into: &predictions, threads: threads)  // n_out x b
@@ -96,15 +97,15 @@ public final class SparseTrainingStep: @unchecked Sendable {
 
 /// Seconds per phase of `SparseTrainingStep` (normalization counts the forward and the backward pass).
 public struct SparseStepPhases: Sendable, Equatable {
-    public var normalization = 0.0, inputProduct = 0.0, outputProduct = 0.0, loss = 0.0
+    public var normalization = 0.0, workspaces = 0.0, inputProduct = 0.0, outputProduct = 0.0, loss = 0.0
     public var outputGradient = 0.0, hiddenGradient = 0.0, inputGradient = 0.0, optimizer = 0.0
     public init() {}
     public var total: Double {
-        normalization + inputProduct + outputProduct + loss + outputGradient + hiddenGradient + inputGradient + optimizer
+        normalization + workspaces + inputProduct + outputProduct + loss + outputGradient + hiddenGradient + inputGradient + optimizer
     }
     /// `name seconds` pairs in step order.
     public var named: [(String, Double)] {
-        [("normalization", normalization), ("input product", inputProduct), ("output product", outputProduct), ("loss", loss),
+        [("normalization", normalization), ("workspaces", workspaces), ("input product", inputProduct), ("output product", outputProduct), ("loss", loss),
          ("output gradient", outputGradient), ("hidden gradient", hiddenGradient), ("input gradient", inputGradient),
          ("optimizer", optimizer)]
     }
