@@ -92,7 +92,7 @@ public final class BenchStudy {
         func selected(_ family: String) -> Bool { only?.contains(family) ?? true }
         if selected("ease") { part("EASE") { try runEASE() } }
         var full: ELSAModel?
-        if selected("pruned") || selected("compressae") || only == nil { part("dense ELSA") { full = try runFullDense() } }
+        if selected("pruned") || selected("compressae") { part("dense ELSA") { full = try runFullDense() } }
         if let full, selected("pruned") { part("pruned dense ELSA") { try runPrunedAfterTraining(full: full) } }
         if selected("dense") { part("dense ELSA at the budget") { try runDenseAtBudget() } }
         if selected("sparse") { part("sparse training") { try runSparseTraining() } }

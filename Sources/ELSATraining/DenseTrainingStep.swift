@@ -166,8 +166,12 @@ public final class DenseTrainingStep: @unchecked Sendable {
 }
 
 func seconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    seconds(ContinuousClock.now - start)
+}
+
+/// A duration in seconds.
+func seconds(_ elapsed: Duration) -> Double {
+    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
 private struct StepPointers: @unchecked Sendable {

@@ -116,9 +116,8 @@ struct PhaseClock {
     private var last = ContinuousClock.now
     mutating func lap() -> Double {
         let now = ContinuousClock.now
-        let elapsed = now - last
-        last = now
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        defer { last = now }
+        return seconds(now - last)
     }
 }
 
