@@ -305,7 +305,7 @@ public final class BenchStudy {
         let configuration = CompresSAEConfiguration(hiddenDimension: preset.saeHidden, nonzeros: k, epochs: preset.saeEpochs,
                                                     batchSize: min(1024, max(64, dense.rows / 8)), threads: threads, seed: seed)
         let autoencoder = CompresSAE(inputDimension: dense.columns, configuration: configuration)
-        autoencoder.train(dense)
+        autoencoder.train(dense, observer: BenchProgress(study: self, label: "compressae-k\(k)", totalEpochs: preset.saeEpochs))
         log(String(format: "  CompresSAE k = %d: reconstruction loss 1 - cos = %.4f after %d epochs", k,
                    autoencoder.history.last?.loss ?? .nan, autoencoder.history.count))
         return autoencoder.encode(dense)

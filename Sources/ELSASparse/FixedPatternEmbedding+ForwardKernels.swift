@@ -40,7 +40,7 @@ extension FixedPatternEmbedding {
             let shared = UncheckedSendable((batchOffsets, batchItems, batchValues, latents, weights, hidden.baseAddress!))
             runSlots(slots) { slot in
                 let (offsets, items, interactions, latents, weights, output) = shared.value
-                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * blockWidth)
+                let buffer = Panel.allocate(latentCount * blockWidth)
                 buffer.initialize(repeating: 0, count: latentCount * blockWidth)
                 defer { buffer.deallocate() }
                 for block in stride(from: slot, to: blockCount, by: slots) {
@@ -116,8 +116,8 @@ extension FixedPatternEmbedding {
                                             hidden.baseAddress!, predictions.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, weights, hidden, predictions) = shared.value
-                let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
-                let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
+                let panel = Panel.allocate(latentCount * Panel.width)
+                let staged = Panel.allocate(Panel.chunkRows * Panel.width)
                 defer { panel.deallocate(); staged.deallocate() }
                 let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
                 for panelIndex in 0..<Panel.count(users: users) {

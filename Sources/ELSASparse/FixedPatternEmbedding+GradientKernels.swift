@@ -46,9 +46,9 @@ extension FixedPatternEmbedding {
                                             hidden.baseAddress!, gradientBuffer.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, upstream, hidden, gradient) = shared.value
-                let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
-                let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
-                let laneSums = UnsafeMutablePointer<Float>.allocate(capacity: 8 * Panel.dotBlock)
+                let panel = Panel.allocate(latentCount * Panel.width)
+                let staged = Panel.allocate(Panel.chunkRows * Panel.width)
+                let laneSums = Panel.allocate(8 * Panel.dotBlock)
                 defer { panel.deallocate(); staged.deallocate(); laneSums.deallocate() }
                 let rows = contiguousShare(of: outputCount, slot: slot, slots: slots)
                 for panelIndex in 0..<Panel.count(users: users) {
@@ -109,8 +109,8 @@ extension FixedPatternEmbedding {
                                             upstream.baseAddress!, result.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, weights, upstream, result) = shared.value
-                let panel = UnsafeMutablePointer<Float>.allocate(capacity: latentCount * Panel.width)
-                let staged = UnsafeMutablePointer<Float>.allocate(capacity: Panel.chunkRows * Panel.width)
+                let panel = Panel.allocate(latentCount * Panel.width)
+                let staged = Panel.allocate(Panel.chunkRows * Panel.width)
                 defer { panel.deallocate(); staged.deallocate() }
                 for panelIndex in stride(from: slot, to: panelCount, by: slots) {
                     let start = panelIndex * Panel.width

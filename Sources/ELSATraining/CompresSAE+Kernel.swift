@@ -34,7 +34,9 @@ final class CompresSAEKernel: @unchecked Sendable {
     let capacity: Int
     let threads: Int
     /// Seconds spent in the encoder sgemm so far.
-    var gemmSeconds: Double = 0
+    var gemmSeconds: Double { phaseSeconds.encoderProduct }
+    /// Seconds per phase of the forward and training passes so far (benchmarks).
+    var phaseSeconds = CompresSAEPhases()
 
     let parameterCount: Int
     let parameters: UnsafeMutablePointer<Float>
@@ -129,6 +131,7 @@ final class CompresSAEKernel: @unchecked Sendable {
         precondition(rows <= capacity, "a forward pass takes at most \(capacity) rows, got \(rows)")
         let d = inputDimension, h = hiddenDimension, k = selectedCount
         let source = SendablePointer(pointer: input)
+        var clock = PhaseClock()
         parallelRanges(rows) { _, lower, upper in
             for b in lower..<upper {
                 let target = self.normalized + b * d
@@ -139,10 +142,10 @@ final class CompresSAEKernel: @unchecked Sendable {
                 (self.preactivations + b * h).update(from: self.bias, count: h)
             }
         }
-        let clock = ContinuousClock.now
         BLAS.gemm(.none, .transpose, m: rows, n: h, k: d, a: normalized, lda: d, b: encoder, ldb: d,
                   beta: 1, c: preactivations, ldc: h)
-        gemmSeconds += seconds(since: clock)
+        phaseSeconds.encoderProduct += clock.lap()
+        defer { phaseSeconds.selection += clock.lap() }
         parallelRanges(rows) { slot, lower, upper in
             for b in lower..<upper {
                 let row = self.preactivations + b * h
@@ -202,8 +205,11 @@ final class CompresSAEKernel: @unchecked Sendable {
     func step(_ input: UnsafePointer<Float>, rows: Int, update: Update?, sink: GradientSink?)
         -> (loss: Double, objective: Double, counted: Int) {
         let d = inputDimension, h = hiddenDimension, k = selectedCount, top = nonzeros
+        var clock = PhaseClock()
         refreshUnitDecoder()
+        phaseSeconds.decoderNormalization += clock.lap()
         forward(input, rows: rows, selecting: k)
+        _ = clock.lap()
         var counted = 0
         for b in 0..<rows where inputNorms[b] > 0 { counted += 1 }
         if counted == 0 && update == nil {
@@ -252,6 +258,7 @@ final class CompresSAEKernel: @unchecked Sendable {
                 }
             }
         }
+        phaseSeconds.reconstruction += clock.lap()
         var lossSum = 0.0, auxiliarySum = 0.0
         for b in 0..<rows where inputNorms[b] > 0 {
             lossSum += Double(rowLosses[2 * b])
@@ -273,6 +280,8 @@ final class CompresSAEKernel: @unchecked Sendable {
             }
         }
 
+        phaseSeconds.grouping += clock.lap()
+        defer { phaseSeconds.gradientAndUpdate += clock.lap() }
         // Gradient rows per latent unit, then Nadam on them.
         let encoderCount = h * d
         parallelRanges(h) { slot, lower, upper in
@@ -334,6 +343,24 @@ final class CompresSAEKernel: @unchecked Sendable {
             body(slot, count * slot / slots, count * (slot + 1) / slots)
         }
     }
+}
+
+/// Seconds per phase of CompresSAE's passes, summed over calls.
+public struct CompresSAEPhases: Sendable {
+    /// W_dec rows scaled to unit norm (once per step).
+    public var decoderNormalization = 0.0
+    /// The encoder sgemm P = x̃ W_enc + b (with the input normalization before it).
+    public var encoderProduct = 0.0
+    /// Top-K of every row of P.
+    public var selection = 0.0
+    /// Reconstructions x̂, x̂ᴬ, their loss gradients and dL/dP at the selected entries.
+    public var reconstruction = 0.0
+    /// Counting sort of the selections by latent unit.
+    public var grouping = 0.0
+    /// Gradient rows per latent unit and Nadam on all parameters.
+    public var gradientAndUpdate = 0.0
+
+    public var total: Double { decoderNormalization + encoderProduct + selection + reconstruction + grouping + gradientAndUpdate }
 }
 
 /// A read-only pointer handed to the Dispatch workers.

@@ -34,6 +34,8 @@ public final class CompresSAE {
 
     /// Seconds spent in the encoder's sgemm so far (training, encoding and losses), for benchmarks.
     public var gemmSeconds: Double { kernel.gemmSeconds }
+    /// Seconds per phase of training so far (and of `encode`/`loss` calls), for benchmarks.
+    public var phaseSeconds: CompresSAEPhases { kernel.phaseSeconds }
 
     /// A fresh autoencoder: W_enc and W_dec Xavier-uniform from seeds derived from
     /// `configuration.seed`, decoder rows scaled to unit norm, b = 0.

@@ -5,6 +5,7 @@
 //   speed schedule      --data PATH --format F [--dimension 4096] [--target 16] [--epochs-per-stage 10] [--dense-epochs 10] [--users N]
 //   speed scoring       --data PATH --format F [--users 1000] [--k 16] [--dense-dimension 1024] [--dimension 4096] [--repeats 5]
 //   speed kernels       [--dimension 4096] [--outputs 24915] [--ks 256,16]   (synthetic operands, one call per kernel)
+//   speed compressae    [--items 24915] [--input 1024] [--hidden 4096] [--ks 128,16] [--steps 10]   (random item matrix)
 //
 // Every mode uses 2 threads (Dispatch kernels and BLAS, never both at once), batch 1024,
 // all items as output columns, seed 42.
@@ -174,7 +175,20 @@ case "schedule":
     let scheduleSeconds = now() - start
     say(String(format: "exponential schedule (%d stages, %d epochs): %.1f s", plan.stages.count, plan.totalEpochs, scheduleSeconds))
     say(String(format: "schedule / dense = %.2f (target: below 3)", scheduleSeconds / denseSeconds))
-    for (k, isDense, seconds) in compressed.stageLog { say(String(format: "  k %5d  %@  %.1f s", k, isDense ? "dense " : "sparse", seconds)) }
+    // Set-up of a stage = its seconds minus its epochs' (new pattern, values, optimizer, first touches).
+    var epochIndex = 0
+    var setUp = (dense: 0.0, sparse: 0.0), epochs = (dense: 0.0, sparse: 0.0)
+    say("  k      path    stage s  set-up s")
+    for (index, entry) in compressed.stageLog.enumerated() {
+        let count = plan.stages[index].epochs
+        let trained = compressed.history[epochIndex..<(epochIndex + count)].reduce(0) { $0 + $1.seconds }
+        epochIndex += count
+        if entry.dense { setUp.dense += entry.seconds - trained; epochs.dense += trained }
+        else { setUp.sparse += entry.seconds - trained; epochs.sparse += trained }
+        say(String(format: "  %5d  %@  %7.1f  %8.2f", entry.k, entry.dense ? "dense " : "sparse", entry.seconds, entry.seconds - trained))
+    }
+    say(String(format: "dense-path stages: %.1f s in epochs + %.1f s set-up; sparse stages: %.1f s in epochs + %.1f s set-up",
+               epochs.dense, setUp.dense, epochs.sparse, setUp.sparse))
 case "scoring":
     let (x, summary) = try loadTrainingMatrix()
     let users = Int(option("users", "1000"))!
@@ -214,6 +228,32 @@ case "kernels":
                                        outputCount: Int(option("outputs", "24915"))!, nonzeroCounts: list("ks", "256,16"),
                                        threads: threads)
     say(report.description)
+case "compressae":
+    // Seconds per CompresSAE training step by phase, on a random items x input matrix.
+    let items = Int(option("items", "24915"))!, input = Int(option("input", "1024"))!
+    let hidden = Int(option("hidden", "4096"))!, steps = Int(option("steps", "10"))!
+    let matrix = XavierInitializer.matrix(rows: items, columns: input, seed: 7)
+    say("CompresSAE steps on a random \(items) x \(input) matrix, h = \(hidden), batch \(batchSize), \(threads) threads")
+    for k in list("ks", "128,16") {
+        let configuration = CompresSAEConfiguration(hiddenDimension: hidden, nonzeros: k, epochs: 1, batchSize: batchSize,
+                                                    threads: threads, seed: 42)
+        let autoencoder = CompresSAE(inputDimension: input, configuration: configuration)
+        let batch = DenseMatrix(rows: batchSize, columns: input,
+                                storage: Array(matrix.storage.prefix(batchSize * input)))
+        autoencoder.step(batch)  // first touches of the workspaces
+        let before = autoencoder.phaseSeconds
+        let start = now()
+        for _ in 0..<steps { autoencoder.step(batch) }
+        let perStep = (now() - start) / Double(steps)
+        let p = autoencoder.phaseSeconds
+        func ms(_ a: Double, _ b: Double) -> String { String(format: "%.1f", (a - b) / Double(steps) * 1e3) }
+        say(String(format: "k = %d (K = %d selected): %.1f ms per step, %.1f s per epoch of %d items", k,
+                   configuration.selectedNonzeros, perStep * 1e3, perStep * Double((items + batchSize - 1) / batchSize), items))
+        say("  ms per step: decoder norms \(ms(p.decoderNormalization, before.decoderNormalization)), "
+            + "encoder sgemm \(ms(p.encoderProduct, before.encoderProduct)), top-K \(ms(p.selection, before.selection)), "
+            + "reconstruction \(ms(p.reconstruction, before.reconstruction)), grouping \(ms(p.grouping, before.grouping)), "
+            + "gradient + Nadam \(ms(p.gradientAndUpdate, before.gradientAndUpdate))")
+    }
 default:
-    say("usage: speed dense-epoch|sparse-epochs|schedule|scoring|kernels --data PATH --format FORMAT [options]; see the top of main.swift")
+    say("usage: speed dense-epoch|sparse-epochs|schedule|scoring|kernels|compressae --data PATH --format FORMAT [options]; see the top of main.swift")
 }
