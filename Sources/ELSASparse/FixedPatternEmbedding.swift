@@ -98,6 +98,37 @@ public struct FixedPatternEmbedding: Sendable, Equatable {
     /// The embedding as a dense `itemCount x dimension` matrix (zeros off the pattern).
     public func toDense() -> DenseMatrix { matrix.toDense() }
 
+    /// Overwrites `dense` (`itemCount x dimension`) with this embedding, zeros off the pattern, and
+    /// `mask` (`itemCount · dimension` bytes) with 1 on the pattern and 0 elsewhere: `toDense()` and
+    /// its mask written into existing storage.
+    /// - Precondition: `dense` is `itemCount x dimension`; `mask.count == itemCount * dimension`.
+    public func fillDense(_ dense: inout DenseMatrix, mask: inout [UInt8], threads: Int = KernelThreads.available) {
+        precondition(dense.rows == itemCount && dense.columns == dimension,
+                     "filling needs a \(itemCount) x \(dimension) matrix, got \(dense.rows) x \(dense.columns)")
+        precondition(mask.count == itemCount * dimension, "the mask needs \(itemCount * dimension) bytes, got \(mask.count)")
+        let perRow = nonzerosPerRow, d = dimension, rows = itemCount
+        dense.storage.withUnsafeMutableBufferPointer { target in
+        mask.withUnsafeMutableBufferPointer { maskBuffer in
+        columnIndices.withUnsafeBufferPointer { indices in
+        values.withUnsafeBufferPointer { source in
+            let shared = UncheckedSendable((target.baseAddress!, maskBuffer.baseAddress!, indices.baseAddress, source.baseAddress))
+            let slots = effectiveThreads(threads, workItems: rows)
+            runSlots(slots) { slot in
+                let (target, maskBase, indices, source) = shared.value
+                for row in contiguousShare(of: rows, slot: slot, slots: slots) {
+                    let targetRow = target + row * d, maskRow = maskBase + row * d
+                    targetRow.update(repeating: 0, count: d)
+                    maskRow.update(repeating: 0, count: d)
+                    for p in (row * perRow)..<((row + 1) * perRow) {
+                        let column = Int(indices![p])
+                        targetRow[column] = source![p]
+                        maskRow[column] = 1
+                    }
+                }
+            }
+        }}}}
+    }
+
     static func patternIsValid(_ indices: [Int32], nonzerosPerRow: Int, dimension: Int) -> Bool {
         guard nonzerosPerRow > 0 else { return true }
         for p in indices.indices {

@@ -151,7 +151,7 @@ public final class CompressedELSATrainer {
             pattern = nil
             return
         }
-        let oldWeights = weights
+        var oldWeights = weights
         // New pattern: TopK of the current weights (of the initialization for a first stage).
         var next: FixedPatternEmbedding
         switch oldWeights {
@@ -179,11 +179,21 @@ public final class CompressedELSATrainer {
             }
         }
         if useDense {
-            let dense = next.toDense()
-            var mask = [UInt8](repeating: 0, count: itemCount * d)
-            for item in 0..<itemCount {
-                for p in (item * k)..<((item + 1) * k) { mask[item * d + Int(next.columnIndices[p])] = 1 }
+            // The new dense weights (the pattern's values, zero elsewhere) and mask. After a dense
+            // stage the old matrix and mask are rewritten in place: no fresh 4·n·d + n·d bytes to
+            // touch (first touches are slow here, see docs/speed.md).
+            var dense: DenseMatrix
+            var mask: [UInt8]
+            if case .dense(let old, let oldMask) = oldWeights, old.rows == itemCount, old.columns == d {
+                dense = old
+                mask = oldMask ?? [UInt8](repeating: 0, count: itemCount * d)
+            } else {
+                dense = DenseMatrix(rows: itemCount, columns: d)
+                mask = [UInt8](repeating: 0, count: itemCount * d)
             }
+            weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // the only other references: no copy on write
+            oldWeights = weights
+            next.fillDense(&dense, mask: &mask, threads: configuration.threads)
             if carryOptimizerState && !first {
                 var keep = [Int](repeating: -1, count: itemCount * d)
                 for item in 0..<itemCount {

@@ -16,6 +16,18 @@ struct FixedPatternEmbeddingTests {
         #expect(rewound.values == [1, 4, 6, 7])
     }
 
+    @Test("filling existing dense storage and a mask overwrites every element", arguments: [1, 2, 3])
+    func fillDense(threads: Int) {
+        let embedding = FixedPatternEmbedding(CSRMatrix(rows: 3, columns: 4, rowOffsets: [0, 2, 4, 6],
+                                                        columnIndices: [0, 3, 1, 2, 2, 3], values: [3, -4, 5, 0.5, -1, 2]))
+        var dense = DenseMatrix([[9, 9, 9, 9], [9, 9, 9, 9], [9, 9, 9, 9]])
+        var mask = [UInt8](repeating: 7, count: 12)
+        embedding.fillDense(&dense, mask: &mask, threads: threads)
+        #expect(dense == DenseMatrix([[3, 0, 0, -4], [0, 5, 0.5, 0], [0, 0, -1, 2]]))
+        #expect(dense == embedding.toDense())
+        #expect(mask == [1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1])
+    }
+
     @Test("hand-computed norms: a 3-4-5 row, a zero row, a single entry")
     func handNorms() {
         let embedding = FixedPatternEmbedding(itemCount: 3, dimension: 3, nonzerosPerRow: 2,

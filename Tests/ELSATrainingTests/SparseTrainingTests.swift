@@ -76,7 +76,7 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
 @Test func restartingRewindsToInitializationTimesMask() throws {
     let problem = try PlantedProblem(users: 300, items: 80, segments: 5)
     let schedule = try SparsificationSchedule.stepwise(dimension: 16, targetNonzeros: 4, stages: [16, 8], epochsPerStage: 1)
-    for fraction in [0.0, 1.0] {  // sparse path and dense masked path
+    for fraction in [0.0, 1.0] {  // dense masked path (every k > 0 · d) and sparse path
         let trainer = CompressedELSATrainer(itemCount: 80, configuration: TrainingConfiguration(dimension: 16, batchSize: 64, seed: 2),
                                             schedule: schedule, restart: true, densePathFraction: fraction)
         trainer.train(problem.split.train)
@@ -91,6 +91,17 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
                 #expect(rewound.values[p] == trainer.initial[item, Int(rewound.columnIndices[p])])
             }
         }
+        if fraction == 1.0 { continue }  // sparse path: no dense matrix
+        // Dense path (the old matrix is rewritten in place): exactly init ⊙ mask, no trained value left.
+        let dense = try #require(trainer.currentDense)
+        var expected = DenseMatrix(rows: 80, columns: 16)
+        for item in 0..<80 {
+            for p in (item * 2)..<((item + 1) * 2) {
+                let column = Int(rewound.columnIndices[p])
+                expected[item, column] = trainer.initial[item, column]
+            }
+        }
+        #expect(dense.storage == expected.storage)
     }
 }
 
