@@ -120,7 +120,9 @@ struct BenchOutputs {
         for run in runs {
             lines.append("| \(run.id) | \(run.method) | \(run.bytesPerItem) | \(run.epochs.count) | \(String(format: "%.1f", run.trainSeconds)) | \(run.modelBytes) | \(String(format: "%.1f", run.latencyMicroseconds)) |")
         }
-        lines += ["", "Train seconds of the schedule runs count every epoch on the run's path, including the stages it shares with the other targets (they ran once)."]
+        lines += ["", "Train seconds of the schedule runs count every epoch on the run's path, including the stages it shares with the other targets (they ran once). "
+                  + "Runs that compress the full dense ELSA after training (pruned, CompresSAE) count its training too; "
+                  + "CompresSAE's own fit is the difference. Latencies were measured while other jobs may have shared the machine."]
         return lines.joined(separator: "\n") + "\n"
     }
 
