@@ -37,7 +37,7 @@ public final class CompressedELSATrainer {
     }
     private var weights: Weights
     private var pattern: FixedPatternEmbedding?
-    private var optimizer: Nadam
+    private(set) var optimizer: Nadam
     private let denseStep: DenseTrainingStep
     private let sparseStep: SparseTrainingStep
 
@@ -188,12 +188,14 @@ public final class CompressedELSATrainer {
             if case .dense(let old, let oldMask) = oldWeights, old.rows == itemCount, old.columns == d {
                 dense = old
                 mask = oldMask ?? [UInt8](repeating: 0, count: itemCount * d)
+                // Drop the other references so that filling does not copy (`oldIndex` only needs to know
+                // that the old weights were dense).
+                weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)
+                oldWeights = weights
             } else {
                 dense = DenseMatrix(rows: itemCount, columns: d)
                 mask = [UInt8](repeating: 0, count: itemCount * d)
             }
-            weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // the only other references: no copy on write
-            oldWeights = weights
             next.fillDense(&dense, mask: &mask, threads: configuration.threads)
             if carryOptimizerState && !first {
                 var keep = [Int](repeating: -1, count: itemCount * d)

@@ -105,6 +105,41 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
     }
 }
 
+@Test func carryingOptimizerStateKeepsTheMomentsOfSurvivingEntries() throws {
+    let problem = try PlantedProblem(users: 300, items: 80, segments: 5)
+    let schedule = try SparsificationSchedule.stepwise(dimension: 16, targetNonzeros: 4, stages: [16, 8], epochsPerStage: 1)
+    for fraction in [0.0, 1.0] {  // dense masked path and sparse path
+        let trainer = CompressedELSATrainer(itemCount: 80, configuration: TrainingConfiguration(dimension: 16, batchSize: 64, seed: 3),
+                                            schedule: schedule, restart: false, carryOptimizerState: true, densePathFraction: fraction)
+        trainer.train(problem.split.train)
+        let before = trainer.currentEmbedding!
+        let (momentum, velocity) = (trainer.optimizer.momentum, trainer.optimizer.velocity)
+        #expect(momentum.contains { $0 != 0 })
+        trainer.enterStage(k: 3, first: false)
+        let after = trainer.currentEmbedding!
+        let dense = fraction == 0.0
+        for item in 0..<80 {
+            for p in (item * 3)..<((item + 1) * 3) {
+                let latent = after.columnIndices[p]
+                // Where this entry's moments lived before: the dense index, or its position in the old row.
+                let width = before.nonzerosPerRow  // 4: the schedule's last stage
+                let old = dense ? item * 16 + Int(latent)
+                    : try #require(before.columnIndices[(item * width)..<((item + 1) * width)].firstIndex(of: latent))
+                let new = dense ? item * 16 + Int(latent) : p
+                #expect(trainer.optimizer.momentum[new] == momentum[old])
+                #expect(trainer.optimizer.velocity[new] == velocity[old])
+            }
+        }
+        if dense {  // entries that left the pattern start fresh
+            var stored = Set<Int>()
+            for item in 0..<80 { for p in (item * 3)..<((item + 1) * 3) { stored.insert(item * 16 + Int(after.columnIndices[p])) } }
+            for index in 0..<(80 * 16) where !stored.contains(index) {
+                #expect(trainer.optimizer.momentum[index] == 0 && trainer.optimizer.velocity[index] == 0)
+            }
+        }
+    }
+}
+
 @Test func compressedELSAKeepsMostOfDenseAccuracyOnPlantedData() throws {
     let problem = try PlantedProblem()
     let dense = DenseELSATrainer(itemCount: 300, configuration: TrainingConfiguration(dimension: 64, epochs: 8, batchSize: 128, seed: 1))
