@@ -98,7 +98,8 @@ struct BenchOutputs {
         let trunk = runs.filter { $0.id.hasPrefix("exponential-restart-k") }.min { ($0.k ?? 0) < ($1.k ?? 0) }
         if let trunk, !trunk.epochs.isEmpty {
             lines += ["Seconds per epoch against nonzeros per row k (exponential schedule, d = \(study.preset.dimension); "
-                        + "k = d runs dense, k > \(Int(CompressedELSATrainerFraction.value * 100))% of d on the masked dense path):", "",
+                        + "k = d runs dense, k > \(Int(CompressedELSATrainerFraction.value * 100))% of d on the masked dense path "
+                        + "in this build; runs finished by an older build may have switched paths elsewhere):", "",
                       "| k | epochs | seconds per epoch | relative to k = d |", "|---|---|---|---|"]
             var byK: [Int: [Double]] = [:]
             for epoch in trunk.epochs { byK[epoch.k, default: []].append(epoch.seconds) }
