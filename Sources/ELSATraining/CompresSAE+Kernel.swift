@@ -360,7 +360,11 @@ public struct CompresSAEPhases: Sendable {
     /// Gradient rows per latent unit and Nadam on all parameters.
     public var gradientAndUpdate = 0.0
 
-    public var total: Double { decoderNormalization + encoderProduct + selection + reconstruction + grouping + gradientAndUpdate }
+    /// `name seconds` pairs in step order (as `SparseStepPhases.named`).
+    public var named: [(String, Double)] {
+        [("decoder norms", decoderNormalization), ("encoder sgemm", encoderProduct), ("top-K", selection),
+         ("reconstruction", reconstruction), ("grouping", grouping), ("gradient + Nadam", gradientAndUpdate)]
+    }
 }
 
 /// A read-only pointer handed to the Dispatch workers.

@@ -245,14 +245,12 @@ case "compressae":
         let start = now()
         for _ in 0..<steps { autoencoder.step(batch) }
         let perStep = (now() - start) / Double(steps)
-        let p = autoencoder.phaseSeconds
-        func ms(_ a: Double, _ b: Double) -> String { String(format: "%.1f", (a - b) / Double(steps) * 1e3) }
         say(String(format: "k = %d (K = %d selected): %.1f ms per step, %.1f s per epoch of %d items", k,
                    configuration.selectedNonzeros, perStep * 1e3, perStep * Double((items + batchSize - 1) / batchSize), items))
-        say("  ms per step: decoder norms \(ms(p.decoderNormalization, before.decoderNormalization)), "
-            + "encoder sgemm \(ms(p.encoderProduct, before.encoderProduct)), top-K \(ms(p.selection, before.selection)), "
-            + "reconstruction \(ms(p.reconstruction, before.reconstruction)), grouping \(ms(p.grouping, before.grouping)), "
-            + "gradient + Nadam \(ms(p.gradientAndUpdate, before.gradientAndUpdate))")
+        let phases = zip(before.named, autoencoder.phaseSeconds.named).map { old, new in
+            String(format: "%@ %.1f", new.0, (new.1 - old.1) / Double(steps) * 1e3)
+        }
+        say("  ms per step: " + phases.joined(separator: ", "))
     }
 default:
     say("usage: speed dense-epoch|sparse-epochs|schedule|scoring|kernels|compressae --data PATH --format FORMAT [options]; see the top of main.swift")
