@@ -41,7 +41,8 @@ struct BenchOutputs {
         var lines = ["# Compression study: \(study.experiment.source.name)", "",
                      "\(data.userCount) users, \(data.itemCount) items, \(data.interactionCount) interactions; "
                         + "\(study.experiment.split.testUsers.count) test users x 5 folds (strong generalization), seed \(study.seed).",
-                     "Preset `\(preset.name)`: D = \(preset.dimension), E = \(preset.epochsPerStage), dense epochs \(preset.denseEpochs), "
+                     "Preset `\(preset.name)`: D = \(preset.dimension), E = \(preset.epochsPerStage)"
+                        + (preset.targetEpochs.map { ", \($0) epochs at the target" } ?? "") + ", dense epochs \(preset.denseEpochs), "
                         + "batch \(preset.batchSize), EASE lambda \(preset.lambda), CompresSAE h = \(preset.saeHidden).", ""]
         lines.append("Uncompressed references:")
         lines.append("")

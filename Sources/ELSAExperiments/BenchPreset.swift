@@ -3,8 +3,11 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     public var name: String
     /// Dimension D of the full dense ELSA and the start of sparse training.
     public var dimension: Int
-    /// E: epochs per stage of the schedules (and epochs at the target).
+    /// E: epochs per stage of the schedules (and epochs at the target unless `targetEpochs` is set).
     public var epochsPerStage: Int
+    /// Epochs at the target k of every sparse schedule; nil: E (the paper). Absent from the
+    /// fingerprint of studies that do not set it, so their finished runs stay valid.
+    public var targetEpochs: Int?
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int
     public var batchSize: Int

@@ -272,7 +272,7 @@ public final class BenchStudy {
             if missing.isEmpty { continue }
             let schedules = try missing.map {
                 try SparsificationSchedule.make(kind, dimension: preset.dimension, targetNonzeros: $0 / 8,
-                                                epochsPerStage: preset.epochsPerStage)
+                                                epochsPerStage: preset.epochsPerStage, targetEpochs: preset.targetEpochs)
             }
             // Shared stages run once; progress counts the epochs actually run.
             let distinctEpochs = BenchStudy.distinctEpochs(schedules)

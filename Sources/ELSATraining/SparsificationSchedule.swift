@@ -84,9 +84,26 @@ public struct SparsificationSchedule: Sendable, Equatable, Codable, CustomString
         return SparsificationSchedule(kind: .exponential, dimension: dimension, targetNonzeros: targetNonzeros, stages: stages)
     }
 
-    /// Builds a schedule of `kind` (the step list is used only by `.stepwise`).
+    /// The same stages with `epochs` epochs at the target (the last stage) instead of E: sparse
+    /// epochs at small k are cheap, so a run can afford to train the final pattern longer.
+    public func withTargetEpochs(_ epochs: Int) throws -> SparsificationSchedule {
+        guard epochs >= 1 else { throw InvalidSchedule(description: "epochs at the target must be at least 1, got \(epochs)") }
+        var list = stages
+        list[list.count - 1].epochs = epochs
+        return SparsificationSchedule(kind: kind, dimension: dimension, targetNonzeros: targetNonzeros, stages: list)
+    }
+
+    /// Builds a schedule of `kind` (the step list is used only by `.stepwise`); `targetEpochs`, when
+    /// given, replaces the epochs of the last stage (see `withTargetEpochs(_:)`).
     public static func make(_ kind: Kind, dimension: Int, targetNonzeros: Int, epochsPerStage: Int,
-                            stepwiseStages: [Int] = []) throws -> SparsificationSchedule {
+                            stepwiseStages: [Int] = [], targetEpochs: Int? = nil) throws -> SparsificationSchedule {
+        let plan = try make(kind, dimension: dimension, targetNonzeros: targetNonzeros, epochsPerStage: epochsPerStage,
+                            stepwiseStages: stepwiseStages)
+        return try targetEpochs.map { try plan.withTargetEpochs($0) } ?? plan
+    }
+
+    private static func make(_ kind: Kind, dimension: Int, targetNonzeros: Int, epochsPerStage: Int,
+                             stepwiseStages: [Int]) throws -> SparsificationSchedule {
         switch kind {
         case .constant: return try constant(dimension: dimension, targetNonzeros: targetNonzeros, epochs: epochsPerStage)
         case .stepwise:

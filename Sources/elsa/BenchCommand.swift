@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Output folder (default docs/bench/<dataset>).") var output: String?
     @Option(help: "Override the preset's dimension D.") var dimension: Int?
     @Option(help: "Override the preset's epochs per stage E.") var epochsPerStage: Int?
+    @Option(help: "Epochs at the target k of the sparse schedules (default: E, as in the paper).") var targetEpochs: Int?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -33,7 +34,8 @@ struct BenchCommand: ParsableCommand {
         guard BenchPreset.named(preset) != nil else { throw ValidationError("--preset must be quick or paper, got '\(preset)'") }
         if let budgets, try parsedBudgets(budgets).isEmpty { throw ValidationError("--budgets needs at least one number") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        for (name, value) in [("--dimension", dimension), ("--epochs-per-stage", epochsPerStage), ("--dense-epochs", denseEpochs),
+        for (name, value) in [("--dimension", dimension), ("--epochs-per-stage", epochsPerStage), ("--target-epochs", targetEpochs),
+                              ("--dense-epochs", denseEpochs),
                               ("--batch-size", batchSize), ("--max-output", maxOutput), ("--sae-hidden", saeHidden), ("--test-users", testUsers)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
@@ -58,6 +60,7 @@ struct BenchCommand: ParsableCommand {
         var chosen = BenchPreset.named(preset)!
         if let dimension { chosen.dimension = dimension }
         if let epochsPerStage { chosen.epochsPerStage = epochsPerStage }
+        if let targetEpochs { chosen.targetEpochs = targetEpochs }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }
@@ -74,7 +77,7 @@ struct BenchCommand: ParsableCommand {
         let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
-        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)), output \(folder)")
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
         try study.run()

@@ -12,6 +12,7 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Nonzeros per row at the end.") var targetNonzeros: Int = 16
     @Option(help: "constant, stepwise, linear or exponential.") var schedule: SparsificationSchedule.Kind = .exponential
     @Option(help: "Epochs per stage E.") var epochsPerStage: Int = 10
+    @Option(help: "Epochs at the target k (the last stage); default E.") var targetEpochs: Int?
     @Option(help: "stepwise: the k of each stage, e.g. \"1024 512 256\".") var stages: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -20,7 +21,7 @@ struct ScheduleCommand: ParsableCommand {
         let plan: SparsificationSchedule
         do {
             plan = try SparsificationSchedule.make(schedule, dimension: dimension, targetNonzeros: targetNonzeros,
-                                                   epochsPerStage: epochsPerStage, stepwiseStages: list)
+                                                   epochsPerStage: epochsPerStage, stepwiseStages: list, targetEpochs: targetEpochs)
         } catch let error as SparsificationSchedule.InvalidSchedule {
             throw ValidationError(error.description)
         }

@@ -32,6 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "compressed-elsa: rewind to the initialization times the new mask at every stage boundary.")
     var restart = false
     @Option(help: "compressed-elsa: epochs per stage E.") var epochsPerStage: Int = 10
+    @Option(help: "compressed-elsa: epochs at the target k (the last stage); default E.") var targetEpochs: Int?
     @Flag(help: "compressed-elsa: carry Nadam moments over the surviving entries instead of a fresh optimizer per stage.")
     var carryOptimizerState = false
     @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
@@ -53,7 +54,7 @@ struct TrainCommand: ParsableCommand {
         let list = try parseStageList(stages)
         do {
             return try SparsificationSchedule.make(schedule, dimension: dimension, targetNonzeros: targetNonzeros,
-                                                   epochsPerStage: epochsPerStage, stepwiseStages: list)
+                                                   epochsPerStage: epochsPerStage, stepwiseStages: list, targetEpochs: targetEpochs)
         } catch let error as SparsificationSchedule.InvalidSchedule {
             throw ValidationError(error.description)
         }
@@ -94,7 +95,8 @@ struct TrainCommand: ParsableCommand {
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
             extra = ["schedule": plan.kind.rawValue, "restart": "\(restart)", "epochsPerStage": "\(epochsPerStage)",
-                     "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)"]
+                     "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
+                     "targetEpochs": "\(plan.stages.last!.epochs)"]
         }
         let trainSeconds = Date().timeIntervalSince(trainStart)
         let result = try experiment.evaluate(trained)

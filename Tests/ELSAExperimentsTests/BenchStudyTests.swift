@@ -99,3 +99,32 @@ enum ELSATrainingSchedules {
     let ids = Set(study.runs.map(\.id))
     #expect(ids == ["ease", "ease-pruned-k8", "ease-pruned-k4", "elsa-full", "elsa-pruned-k8", "elsa-pruned-k4"])
 }
+
+@Test func targetEpochsLengthenOnlyTheFinalStageAndKeepOldFingerprints() throws {
+    // Without the override the preset encodes exactly as before the field existed, so the
+    // fingerprints of finished studies still match.
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("targetEpochs"))
+    var longer = tinyStudyPreset()
+    longer.targetEpochs = 3
+    #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(longer)) == longer)
+    #expect(longer != tinyStudyPreset())
+
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
+                                                                       interactionsPerUser: 10, seed: 4))
+    let experiment = try Experiment(source: source, testUsers: 40, seed: 6, threads: 2)
+    let study = BenchStudy(experiment: experiment, preset: longer, outputDirectory: temporaryDirectory().path, ablation: false) { _ in }
+    study.only = ["sparse"]
+    try study.run()
+    // E = 1 at d = 32: k_i = floor(32 / 2^(i + 1)) = 8, 4, ... for i = 1, 2, so target 8 (64 B) runs one
+    // epoch at k = 32, then 3 at 8; target 4 (32 B) one at 32, one at 8, then 3 at 4.
+    let exponential = study.runs.filter { $0.method == "Compressed ELSA (exponential, restart)" }
+    #expect(exponential.count == 2)
+    for run in exponential {
+        let k = run.budget! / 8
+        #expect(run.epochs.suffix(3).allSatisfy { $0.k == k })
+        #expect(run.epochs.count == (k == 8 ? 1 : 2) + 3)
+    }
+    let constant = study.runs.filter { $0.method == "Sparse training, constant k" }
+    #expect(!constant.isEmpty && constant.allSatisfy { $0.epochs.count == 3 })
+}

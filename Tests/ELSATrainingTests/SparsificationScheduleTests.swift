@@ -44,3 +44,20 @@ import Testing
         try SparsificationSchedule.exponential(dimension: 64, targetNonzeros: 128, epochsPerStage: 1)
     }
 }
+
+@Test func targetEpochsChangeOnlyTheLastStage() throws {
+    let paper = try SparsificationSchedule.make(.exponential, dimension: 4096, targetNonzeros: 16, epochsPerStage: 10)
+    let longer = try SparsificationSchedule.make(.exponential, dimension: 4096, targetNonzeros: 16, epochsPerStage: 10,
+                                                 targetEpochs: 30)
+    #expect(longer.stages.dropLast() == paper.stages.dropLast())
+    #expect(longer.stages.last == .init(k: 16, epochs: 30))
+    #expect(longer.totalEpochs == 70 + 30)
+    // A constant schedule has one stage: its epochs are the target epochs.
+    let constant = try SparsificationSchedule.make(.constant, dimension: 64, targetNonzeros: 8, epochsPerStage: 5, targetEpochs: 2)
+    #expect(constant.stages == [.init(k: 8, epochs: 2)])
+    #expect(try SparsificationSchedule.make(.linear, dimension: 64, targetNonzeros: 8, epochsPerStage: 2, targetEpochs: nil)
+            == SparsificationSchedule.linear(dimension: 64, targetNonzeros: 8, epochsPerStage: 2))
+    #expect(throws: SparsificationSchedule.InvalidSchedule.self) {
+        try SparsificationSchedule.make(.exponential, dimension: 64, targetNonzeros: 8, epochsPerStage: 2, targetEpochs: 0)
+    }
+}
