@@ -275,10 +275,10 @@ public final class BenchStudy {
                                                 epochsPerStage: preset.epochsPerStage, targetEpochs: preset.targetEpochs)
             }
             // Shared stages run once; progress counts the epochs actually run.
-            let distinctEpochs = BenchStudy.distinctEpochs(schedules)
             log("[\(runs.count + 1)/\(plannedRuns.count)] \(name): targets \(missing.map { $0 / 8 }), stages shared where the schedules agree")
-            let progress = BenchProgress(study: self, label: prefix, totalEpochs: distinctEpochs)
-            let start = Date()
+            let progress = BenchProgress(study: self, label: prefix, plannedKs: BenchStudy.distinctEpochKs(schedules),
+                                         dimension: preset.dimension,
+                                         densePathFraction: CompressedELSATrainer.defaultDensePathFraction)
             var failure: Error?
             ScheduleForks.train(schedules, initial: initial, configuration: configuration(dimension: preset.dimension, epochs: 1),
                                 restart: restart, interactions: experiment.train, observer: progress) { schedule, trainer in
@@ -296,7 +296,6 @@ public final class BenchStudy {
                 } catch { failure = error }
             }
             if let failure { throw failure }
-            _ = start
         }
     }
 
@@ -314,23 +313,28 @@ public final class BenchStudy {
     // MARK: - Progress
 
     /// Epochs actually run when `schedules` share their common stages (see `ScheduleForks`).
-    static func distinctEpochs(_ schedules: [SparsificationSchedule]) -> Int {
+    static func distinctEpochs(_ schedules: [SparsificationSchedule]) -> Int { distinctEpochKs(schedules).count }
+
+    /// The k of every epoch that `ScheduleForks` runs for `schedules`: shared stages once.
+    static func distinctEpochKs(_ schedules: [SparsificationSchedule]) -> [Int] {
         let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
-        guard let trunk = ordered.first else { return 0 }
-        var total = trunk.totalEpochs
+        guard let trunk = ordered.first else { return [] }
+        func epochs(_ stages: ArraySlice<SparsificationSchedule.Stage>) -> [Int] {
+            stages.flatMap { Array(repeating: $0.k, count: $0.epochs) }
+        }
+        var ks = epochs(trunk.stages[...])
         for schedule in ordered.dropFirst() {
             var index = 0
             while index < schedule.stages.count && index < trunk.stages.count && schedule.stages[index] == trunk.stages[index] { index += 1 }
-            total += schedule.stages[index...].reduce(0) { $0 + $1.epochs }
+            ks += epochs(schedule.stages[index...])
         }
-        return total
+        return ks
     }
 
-    func progressLine(label: String, report: EpochReport, done: Int, total: Int, elapsed: Double) -> String {
-        let remaining = total > done ? elapsed / Double(max(1, done)) * Double(total - done) : 0
-        return String(format: "  %@ epoch %d/%d (stage %d, k %d): loss %.6f, %.1f s; run ETA %@, study elapsed %@",
-                      label, done, total, report.stage, report.k, report.loss, report.seconds,
-                      BenchStudy.clock(remaining), BenchStudy.clock(Date().timeIntervalSince(started)))
+    func progressLine(label: String, report: EpochReport, done: Int, total: Int, remaining: Double) -> String {
+        String(format: "  %@ epoch %d/%d (stage %d, k %d): loss %.6f, %.1f s; run ETA %@, study elapsed %@",
+               label, done, total, report.stage, report.k, report.loss, report.seconds,
+               BenchStudy.clock(remaining), BenchStudy.clock(Date().timeIntervalSince(started)))
     }
 
     static func clock(_ seconds: Double) -> String {
@@ -353,13 +357,17 @@ public enum BenchError: Error, CustomStringConvertible {
     }
 }
 
-/// Epoch lines with the run's progress and an estimate of its time left.
+/// Epoch lines with the run's progress and an estimate of its time left: the mean epoch so far
+/// times the epochs left, or, for sparse schedules (`plannedKs`, the k of every epoch to run),
+/// the sum of each remaining epoch's predicted seconds (`EpochTimeModel`).
 final class BenchProgress: TrainingObserver {
     let study: BenchStudy
     let label: String
     let totalEpochs: Int
     var epochsDone = 0
     let start = Date()
+    private var remainingKs: [Int: Int] = [:]
+    private var model: EpochTimeModel?
 
     init(study: BenchStudy, label: String, totalEpochs: Int) {
         self.study = study
@@ -367,9 +375,30 @@ final class BenchProgress: TrainingObserver {
         self.totalEpochs = totalEpochs
     }
 
-    func epochFinished(_ report: EpochReport) {
+    convenience init(study: BenchStudy, label: String, plannedKs: [Int], dimension: Int, densePathFraction: Double) {
+        self.init(study: study, label: label, totalEpochs: plannedKs.count)
+        for k in plannedKs { remainingKs[k, default: 0] += 1 }
+        model = EpochTimeModel(dimension: dimension, densePathFraction: densePathFraction)
+    }
+
+    /// Seconds left after an epoch at `k` that took `seconds`, `elapsed` since the start of the run.
+    func secondsLeft(afterEpochAt k: Int, seconds: Double, elapsed: Double) -> Double {
         epochsDone += 1
-        study.say(study.progressLine(label: label, report: report, done: epochsDone, total: totalEpochs,
-                                     elapsed: Date().timeIntervalSince(start)))
+        let meanEstimate = totalEpochs > epochsDone ? elapsed / Double(epochsDone) * Double(totalEpochs - epochsDone) : 0
+        guard var model else { return meanEstimate }
+        model.observe(k: k, seconds: seconds)
+        self.model = model
+        if let left = remainingKs[k] { remainingKs[k] = left > 1 ? left - 1 : nil }
+        var total = 0.0
+        for (k, count) in remainingKs {
+            guard let predicted = model.predict(k: k) else { return meanEstimate }
+            total += predicted * Double(count)
+        }
+        return total
+    }
+
+    func epochFinished(_ report: EpochReport) {
+        let left = secondsLeft(afterEpochAt: report.k, seconds: report.seconds, elapsed: Date().timeIntervalSince(start))
+        study.say(study.progressLine(label: label, report: report, done: epochsDone, total: totalEpochs, remaining: left))
     }
 }

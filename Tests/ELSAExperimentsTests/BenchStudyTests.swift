@@ -128,3 +128,40 @@ enum ELSATrainingSchedules {
     let constant = study.runs.filter { $0.method == "Sparse training, constant k" }
     #expect(!constant.isEmpty && constant.allSatisfy { $0.epochs.count == 3 })
 }
+
+@Test func etaOfASparseRunWeighsTheEpochsLeftByTheirK() throws {
+    // d = 2048 with the dense path above 0.28 d = 573.4: epochs at 2048 and 1000 run dense, 500 and below sparse.
+    var model = EpochTimeModel(dimension: 2048, densePathFraction: 0.28)
+    #expect(model.predict(k: 1000) == nil && model.predict(k: 128) == nil)
+    model.observe(k: 2048, seconds: 90)
+    model.observe(k: 1000, seconds: 110)
+    #expect(model.predict(k: 600) == 100)  // the mean dense epoch
+    #expect(model.predict(k: 256) == nil)  // nothing known about sparse epochs yet
+    model.observe(k: 500, seconds: 60)
+    #expect(model.predict(k: 250) == 30)  // one sparse k seen: in proportion to k
+    model.observe(k: 250, seconds: 35)
+    // Two sparse epochs: the line through (500, 60) and (250, 35) is 10 + 0.1 k.
+    #expect(abs(model.predict(k: 128)! - 22.8) < 1e-9)
+    #expect(abs(model.predict(k: 0)! - 10) < 1e-9)
+
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 200, itemCount: 50, segmentCount: 3,
+                                                                       interactionsPerUser: 8, seed: 1))
+    let experiment = try Experiment(source: source, testUsers: 20, seed: 1, threads: 1)
+    let study = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: temporaryDirectory().path,
+                           ablation: false) { _ in }
+    let progress = BenchProgress(study: study, label: "test", plannedKs: [2048, 1000, 500, 250, 128, 128, 64],
+                                 dimension: 2048, densePathFraction: 0.28)
+    // Dense epochs say nothing about sparse ones: fall back to the mean epoch, 90 s x 6 left.
+    #expect(progress.secondsLeft(afterEpochAt: 2048, seconds: 90, elapsed: 90) == 540)
+    _ = progress.secondsLeft(afterEpochAt: 1000, seconds: 110, elapsed: 200)
+    _ = progress.secondsLeft(afterEpochAt: 500, seconds: 60, elapsed: 260)
+    let left = progress.secondsLeft(afterEpochAt: 250, seconds: 35, elapsed: 295)
+    #expect(abs(left - (2 * 22.8 + 16.4)) < 1e-9)
+    #expect(progress.epochsDone == 4)
+}
+
+@Test func distinctEpochKsListEverySharedEpochOnce() throws {
+    let schedules = try [4, 8].map { try ELSATrainingSchedules.exponential(dimension: 32, target: $0, epochsPerStage: 2) }
+    // Trunk (target 4): 32, 11, 8, 5, then 4 twice; target 8 forks at stage 2 and runs 8 twice.
+    #expect(BenchStudy.distinctEpochKs(schedules) == [32, 11, 8, 5, 4, 4, 8, 8])
+}
