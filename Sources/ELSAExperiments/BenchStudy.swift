@@ -24,7 +24,12 @@ public final class BenchStudy {
     /// Method families to run (nil: all): `ease`, `pruned`, `dense`, `sparse`, `compressae`.
     /// The full dense ELSA runs whenever a family needs it. Outputs cover every finished run.
     public var only: Set<String>?
+    /// Method families for `only`; `sparse` is every schedule family, which can also be named
+    /// alone by its run-id prefix (`exponential-restart`, `constant`, and with the ablation
+    /// `exponential`, `stepwise-restart`, `stepwise`, `linear-restart`, `linear`).
     public static let families: Set<String> = ["ease", "pruned", "dense", "sparse", "compressae"]
+    public static let scheduleFamilyNames: Set<String> = ["exponential-restart", "constant", "exponential",
+                                                          "stepwise-restart", "stepwise", "linear-restart", "linear"]
     private let log: (String) -> Void
     public private(set) var runs: [BenchRun] = []
     private var plannedRuns: [String] = []
@@ -95,7 +100,8 @@ public final class BenchStudy {
         if selected("pruned") || selected("compressae") { part("dense ELSA") { full = try runFullDense() } }
         if let full, selected("pruned") { part("pruned dense ELSA") { try runPrunedAfterTraining(full: full) } }
         if selected("dense") { part("dense ELSA at the budget") { try runDenseAtBudget() } }
-        if selected("sparse") { part("sparse training") { try runSparseTraining() } }
+        let schedules = scheduleFamilies.map(\.0).filter { selected("sparse") || selected($0) }
+        if !schedules.isEmpty { part("sparse training") { try runSparseTraining(families: Set(schedules)) } }
         if let full, selected("compressae") { part("CompresSAE") { try runSparseAutoencoder(full: full) } }
         // Runs finished meanwhile by another process on the same folder count too.
         for id in plannedRuns where !done(id) { if let run = loadRun(id) { runs.append(run) } }
@@ -265,9 +271,9 @@ public final class BenchStudy {
         }
     }
 
-    private func runSparseTraining() throws {
+    private func runSparseTraining(families: Set<String>) throws {
         let initial = XavierInitializer.matrix(rows: items, columns: preset.dimension, seed: seed)
-        for (prefix, name, kind, restart) in scheduleFamilies {
+        for (prefix, name, kind, restart) in scheduleFamilies where families.contains(prefix) {
             let missing = preset.budgets.filter { !done("\(prefix)-k\($0 / 8)") }
             if missing.isEmpty { continue }
             let schedules = try missing.map {

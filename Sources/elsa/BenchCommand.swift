@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Override the preset's byte budgets, e.g. \"1024 512 256 128 64\".") var budgets: String?
     @Option(help: "Override the preset's output columns per batch (default: all items).") var maxOutput: Int?
     @Option(help: "Override the preset's CompresSAE hidden dimension.") var saeHidden: Int?
-    @Option(help: "Run only these method families (comma-separated: ease, pruned, dense, sparse, compressae); the tables cover every finished run.")
+    @Option(help: "Run only these method families (comma-separated: ease, pruned, dense, sparse, compressae, or one schedule family of sparse such as exponential-restart); the tables cover every finished run.")
     var only: String?
 
     @OptionGroup var dataOptions: DataOptions
@@ -40,8 +40,10 @@ struct BenchCommand: ParsableCommand {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
-        for family in selectedFamilies ?? [] where !BenchStudy.families.contains(family) {
-            throw ValidationError("--only: unknown family '\(family)' (use \(BenchStudy.families.sorted().joined(separator: ", ")))")
+        let known = BenchStudy.families.union(BenchStudy.scheduleFamilyNames)
+        for family in selectedFamilies ?? [] where !known.contains(family) {
+            throw ValidationError("--only: unknown family '\(family)' (use \(BenchStudy.families.sorted().joined(separator: ", ")), "
+                                  + "or one schedule family: \(BenchStudy.scheduleFamilyNames.sorted().joined(separator: ", ")))")
         }
     }
 

@@ -98,6 +98,15 @@ enum ELSATrainingSchedules {
     try study.run()
     let ids = Set(study.runs.map(\.id))
     #expect(ids == ["ease", "ease-pruned-k8", "ease-pruned-k4", "elsa-full", "elsa-pruned-k8", "elsa-pruned-k4"])
+    // One schedule family alone, in a fresh folder: its runs and nothing else.
+    let alone = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: temporaryDirectory().path,
+                           ablation: false) { _ in }
+    alone.only = ["exponential-restart"]
+    try alone.run()
+    #expect(Set(alone.runs.map(\.id)) == ["exponential-restart-k8", "exponential-restart-k4"])
+    #expect(BenchStudy.scheduleFamilyNames == Set(BenchStudy(experiment: experiment, preset: tinyStudyPreset(),
+                                                             outputDirectory: directory, ablation: true) { _ in }
+        .scheduleFamilies.map(\.0)))
 }
 
 @Test func targetEpochsLengthenOnlyTheFinalStageAndKeepOldFingerprints() throws {
