@@ -105,14 +105,26 @@ extension FixedPatternEmbedding {
             predictionsTransposed.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             return
         }
+        withPanelIndices(
+            narrow: { outputProductPanels(latents: $0, outputs: outputs, hiddenTransposed: hiddenTransposed,
+                                          into: &predictionsTransposed, threads: threads) },
+            wide: { outputProductPanels(latents: $0, outputs: outputs, hiddenTransposed: hiddenTransposed,
+                                        into: &predictionsTransposed, threads: threads) })
+    }
+
+    private func outputProductPanels<Index: FixedWidthInteger>(latents: UnsafePointer<Index>, outputs: OutputItemSelection,
+                                                               hiddenTransposed: DenseMatrix,
+                                                               into predictionsTransposed: inout DenseMatrix, threads: Int) {
+        let users = hiddenTransposed.columns
+        let outputCount = outputs.count
+        let perRow = nonzerosPerRow
         let latentCount = dimension
         let slots = effectiveThreads(threads, workItems: outputCount)
         outputs.items.withUnsafeBufferPointer { outputItems in
-        columnIndices.withUnsafeBufferPointer { latents in
         values.withUnsafeBufferPointer { weights in
         hiddenTransposed.storage.withUnsafeBufferPointer { hidden in
         predictionsTransposed.storage.withUnsafeMutableBufferPointer { predictions in
-            let shared = UncheckedSendable((outputItems, latents.baseAddress!, weights.baseAddress!,
+            let shared = UncheckedSendable((outputItems, latents, weights.baseAddress!,
                                             hidden.baseAddress!, predictions.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, weights, hidden, predictions) = shared.value
@@ -148,7 +160,7 @@ extension FixedPatternEmbedding {
                     }
                 }
             }
-        }}}}}
+        }}}}
     }
 
     /// `Pᵀ` as a new `outputs.count x b` matrix; see `outputProduct(outputs:hiddenTransposed:into:threads:)`.

@@ -35,14 +35,26 @@ extension FixedPatternEmbedding {
         precondition(gradient.count == values.count, "gradient needs \(values.count) values, got \(gradient.count)")
         let perRow = nonzerosPerRow
         if outputCount == 0 || users == 0 || perRow == 0 { return }
+        withPanelIndices(
+            narrow: { outputGradientPanels(latents: $0, outputs: outputs, upstreamTransposed: upstreamTransposed,
+                                           hiddenTransposed: hiddenTransposed, into: &gradient, threads: threads) },
+            wide: { outputGradientPanels(latents: $0, outputs: outputs, upstreamTransposed: upstreamTransposed,
+                                         hiddenTransposed: hiddenTransposed, into: &gradient, threads: threads) })
+    }
+
+    private func outputGradientPanels<Index: FixedWidthInteger>(latents: UnsafePointer<Index>, outputs: OutputItemSelection,
+                                                                upstreamTransposed: DenseMatrix, hiddenTransposed: DenseMatrix,
+                                                                into gradient: inout [Float], threads: Int) {
+        let users = hiddenTransposed.columns
+        let outputCount = outputs.count
+        let perRow = nonzerosPerRow
         let latentCount = dimension
         let slots = effectiveThreads(threads, workItems: outputCount)
         outputs.items.withUnsafeBufferPointer { outputItems in
-        columnIndices.withUnsafeBufferPointer { latents in
         upstreamTransposed.storage.withUnsafeBufferPointer { upstream in
         hiddenTransposed.storage.withUnsafeBufferPointer { hidden in
         gradient.withUnsafeMutableBufferPointer { gradientBuffer in
-            let shared = UncheckedSendable((outputItems, latents.baseAddress!, upstream.baseAddress!,
+            let shared = UncheckedSendable((outputItems, latents, upstream.baseAddress!,
                                             hidden.baseAddress!, gradientBuffer.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, upstream, hidden, gradient) = shared.value
@@ -67,7 +79,7 @@ extension FixedPatternEmbedding {
                     }
                 }
             }
-        }}}}}
+        }}}}
     }
 
     /// Writes `(dL/dH)ᵀ[c, u] = Σ_o Â[O[o], c] · Gᵀ[o, u]` (`dimension x b`):
@@ -98,14 +110,27 @@ extension FixedPatternEmbedding {
             hiddenGradientTransposed.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             return
         }
+        withPanelIndices(
+            narrow: { hiddenGradientPanels(latents: $0, outputs: outputs, upstreamTransposed: upstreamTransposed,
+                                           into: &hiddenGradientTransposed, threads: threads) },
+            wide: { hiddenGradientPanels(latents: $0, outputs: outputs, upstreamTransposed: upstreamTransposed,
+                                         into: &hiddenGradientTransposed, threads: threads) })
+    }
+
+    private func hiddenGradientPanels<Index: FixedWidthInteger>(latents: UnsafePointer<Index>, outputs: OutputItemSelection,
+                                                                upstreamTransposed: DenseMatrix,
+                                                                into hiddenGradientTransposed: inout DenseMatrix, threads: Int) {
+        let users = upstreamTransposed.columns
+        let outputCount = outputs.count
+        let perRow = nonzerosPerRow
+        let latentCount = dimension
         let panelCount = Panel.count(users: users)
         let slots = effectiveThreads(threads, workItems: panelCount)
         outputs.items.withUnsafeBufferPointer { outputItems in
-        columnIndices.withUnsafeBufferPointer { latents in
         values.withUnsafeBufferPointer { weights in
         upstreamTransposed.storage.withUnsafeBufferPointer { upstream in
         hiddenGradientTransposed.storage.withUnsafeMutableBufferPointer { result in
-            let shared = UncheckedSendable((outputItems, latents.baseAddress!, weights.baseAddress!,
+            let shared = UncheckedSendable((outputItems, latents, weights.baseAddress!,
                                             upstream.baseAddress!, result.baseAddress!))
             runSlots(slots) { slot in
                 let (outputItems, latents, weights, upstream, result) = shared.value
@@ -125,7 +150,7 @@ extension FixedPatternEmbedding {
                             let rowStart = Int(outputItems[chunkStart + r]) * perRow
                             for p in rowStart..<(rowStart + perRow) {
                                 let w = SIMD8<Float>(repeating: weights[p])
-                                let row = panel + Int(latents[p]) * Panel.width
+                                let row = panel + Int(truncatingIfNeeded: latents[p]) * Panel.width
                                 storeVector8(loadVector8(row) + w * g0, row)
                                 storeVector8(loadVector8(row + 8) + w * g1, row + 8)
                                 storeVector8(loadVector8(row + 16) + w * g2, row + 16)
@@ -140,7 +165,7 @@ extension FixedPatternEmbedding {
                     }
                 }
             }
-        }}}}}
+        }}}}
     }
 
     /// `(dL/dH)ᵀ` as a new `dimension x b` matrix; see `hiddenGradient(outputs:upstreamTransposed:into:threads:)`.

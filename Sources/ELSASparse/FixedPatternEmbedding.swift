@@ -19,6 +19,9 @@ public struct FixedPatternEmbedding: Sendable, Equatable {
     public let columnIndices: [Int32]
     /// The stored values, aligned with `columnIndices`. Change values, never the count.
     public var values: [Float]
+    /// `columnIndices` as 16-bit values for the panel kernels when `dimension <= 65536` (empty
+    /// otherwise): built once per pattern, shared by every copy (`normalizedRows` makes one per step).
+    let narrowColumnIndices: [UInt16]
 
     /// Wraps prepared arrays.
     /// - Precondition: `columnIndices.count == values.count == itemCount * nonzerosPerRow`,
@@ -38,6 +41,16 @@ public struct FixedPatternEmbedding: Sendable, Equatable {
         self.nonzerosPerRow = nonzerosPerRow
         self.columnIndices = columnIndices
         self.values = values
+        self.narrowColumnIndices = dimension <= Int(UInt16.max) + 1 ? columnIndices.map { UInt16(truncatingIfNeeded: $0) } : []
+    }
+
+    /// Calls `body` with the latent indices the panel kernels read: 16-bit when `dimension <= 65536`.
+    @inline(__always)
+    func withPanelIndices<R>(narrow: (UnsafePointer<UInt16>) -> R, wide: (UnsafePointer<Int32>) -> R) -> R {
+        if narrowColumnIndices.isEmpty {
+            return columnIndices.withUnsafeBufferPointer { wide($0.baseAddress!) }
+        }
+        return narrowColumnIndices.withUnsafeBufferPointer { narrow($0.baseAddress!) }
     }
 
     /// Takes a CSR matrix whose rows all hold the same number of entries.

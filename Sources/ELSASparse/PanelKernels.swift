@@ -3,6 +3,10 @@
 /// contiguous `rows x 32` buffer (512 KB for 4096 rows) that stays in the L2
 /// cache while every output row streams past it.
 ///
+/// The pattern's latent indices come in as 16-bit values when `d <= 65536`
+/// (`FixedPatternEmbedding.narrowColumnIndices`) and as the stored 32-bit ones otherwise; every
+/// panel pass streams them once, so the narrow copy saves a quarter of that traffic.
+///
 /// All arithmetic runs 32 lanes wide (four SIMD8 vectors) on zero-padded
 /// panels, so each output element sees the same sequence of operations
 /// whatever the thread count; partial panels store only their valid lanes.
@@ -101,12 +105,12 @@ enum Panel {
 
     /// `target[lanes] = Σ_e weights[e] · panel[rows[e]]` for one output row, over a packed panel.
     @inline(__always)
-    static func combine(entryCount: Int, rows: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
+    static func combine<Index: FixedWidthInteger>(entryCount: Int, rows: UnsafePointer<Index>, weights: UnsafePointer<Float>,
                         panel: UnsafePointer<Float>, lanes: Int, target: UnsafeMutablePointer<Float>) {
         var a0 = SIMD8<Float>.zero, a1 = SIMD8<Float>.zero, a2 = SIMD8<Float>.zero, a3 = SIMD8<Float>.zero
         for e in 0..<entryCount {
             let w = SIMD8<Float>(repeating: weights[e])
-            let row = panel + Int(rows[e]) * width
+            let row = panel + Int(truncatingIfNeeded: rows[e]) * width
             a0 += w * loadVector8(row)
             a1 += w * loadVector8(row + 8)
             a2 += w * loadVector8(row + 16)
@@ -117,17 +121,19 @@ enum Panel {
 
     /// Two output rows with the same number of entries at once (eight independent accumulators).
     @inline(__always)
-    static func combinePair(entryCount: Int,
-                            rowsA: UnsafePointer<Int32>, weightsA: UnsafePointer<Float>, targetA: UnsafeMutablePointer<Float>,
-                            rowsB: UnsafePointer<Int32>, weightsB: UnsafePointer<Float>, targetB: UnsafeMutablePointer<Float>,
-                            panel: UnsafePointer<Float>, lanes: Int) {
+    static func combinePair<Index: FixedWidthInteger>(
+        entryCount: Int,
+        rowsA: UnsafePointer<Index>, weightsA: UnsafePointer<Float>, targetA: UnsafeMutablePointer<Float>,
+        rowsB: UnsafePointer<Index>, weightsB: UnsafePointer<Float>, targetB: UnsafeMutablePointer<Float>,
+        panel: UnsafePointer<Float>, lanes: Int
+    ) {
         var a0 = SIMD8<Float>.zero, a1 = SIMD8<Float>.zero, a2 = SIMD8<Float>.zero, a3 = SIMD8<Float>.zero
         var b0 = SIMD8<Float>.zero, b1 = SIMD8<Float>.zero, b2 = SIMD8<Float>.zero, b3 = SIMD8<Float>.zero
         for e in 0..<entryCount {
             let wA = SIMD8<Float>(repeating: weightsA[e])
-            let rowA = panel + Int(rowsA[e]) * width
+            let rowA = panel + Int(truncatingIfNeeded: rowsA[e]) * width
             let wB = SIMD8<Float>(repeating: weightsB[e])
-            let rowB = panel + Int(rowsB[e]) * width
+            let rowB = panel + Int(truncatingIfNeeded: rowsB[e]) * width
             a0 += wA * loadVector8(rowA)
             a1 += wA * loadVector8(rowA + 8)
             a2 += wA * loadVector8(rowA + 16)
@@ -161,15 +167,15 @@ enum Panel {
     /// shuffles into the products and narrows them to 64-bit vectors, and the
     /// kernel runs several times slower.
     @inline(__always)
-    static func dot(left: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>), entryCount: Int,
-                    rows: UnsafePointer<Int32>, panel: UnsafePointer<Float>,
+    static func dot<Index: FixedWidthInteger>(left: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>), entryCount: Int,
+                    rows: UnsafePointer<Index>, panel: UnsafePointer<Float>,
                     laneSums: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>) {
         let (g0, g1, g2, g3) = left
         var blockStart = 0
         while blockStart < entryCount {
             let blockCount = min(dotBlock, entryCount - blockStart)
             for e in 0..<blockCount {
-                let row = panel + Int(rows[blockStart + e]) * width
+                let row = panel + Int(truncatingIfNeeded: rows[blockStart + e]) * width
                 var v = g0 * loadVector8(row)
                 v += g1 * loadVector8(row + 8)
                 v += g2 * loadVector8(row + 16)

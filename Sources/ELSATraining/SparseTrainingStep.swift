@@ -25,6 +25,9 @@ public final class SparseTrainingStep: @unchecked Sendable {
     /// Seconds spent in each phase of the steps run so far (for benchmarks; costs a clock read per phase).
     public private(set) var phaseSeconds = SparseStepPhases()
 
+    /// Zeroes `phaseSeconds` (benchmarks: after untimed warm-up steps).
+    public func resetPhaseSeconds() { phaseSeconds = SparseStepPhases() }
+
     public init(threads: Int) {
         precondition(threads >= 1, "threads must be at least 1, got \(threads)")
         self.threads = threads

@@ -45,6 +45,41 @@ struct LargeOutputKernelTests {
         }
     }
 
+    /// The panel kernels read 16-bit latent indices when d <= 65536 and the stored 32-bit ones above;
+    /// both sides of the switch against dense products with the masked matrix.
+    @Test("latent indices at and above 65536: both index widths agree with dense products", arguments: [65536, 70000])
+    func wideDimensions(dimension: Int) {
+        var generator = SeededGenerator(seed: UInt64(dimension))
+        let items = 40, k = 5, users = 35
+        var (normalized, _) = randomEmbedding(items: items, dimension: dimension, k: k, using: &generator).normalizedRows(threads: 1)
+        // Make sure the largest index is in use (65535 fits 16 bits, 69999 does not).
+        var indices = normalized.columnIndices
+        indices[k - 1] = Int32(dimension - 1)
+        normalized = FixedPatternEmbedding(itemCount: items, dimension: dimension, nonzerosPerRow: k, columnIndices: indices,
+                                           values: normalized.values)
+        let outputs = OutputItemSelection(allItemsOf: items)
+        let hiddenTransposed = randomDense(rows: dimension, columns: users, using: &generator)
+        let upstreamTransposed = randomDense(rows: outputs.count, columns: users, using: &generator)
+        let outputWeights = normalized.toDense().gatherRows(outputs.items)
+        let expectedPredictions = BLAS.multiply(outputWeights, hiddenTransposed)
+        let outputRows = BLAS.multiply(upstreamTransposed, hiddenTransposed, transposeB: .transpose)
+        var full = DenseMatrix(rows: items, columns: dimension)
+        for (o, item) in outputs.items.enumerated() {
+            for c in 0..<dimension { full[Int(item), c] = outputRows[o, c] }
+        }
+        let expectedHiddenGradient = BLAS.multiply(outputWeights, upstreamTransposed, transposeA: .transpose)
+        for threads in [1, 2] {
+            let predictions = normalized.outputProduct(outputs: outputs, hiddenTransposed: hiddenTransposed, threads: threads)
+            #expect(relativeError(predictions, expectedPredictions) <= 1e-5)
+            var gradient = [Float](repeating: 0, count: normalized.values.count)
+            normalized.accumulateOutputGradient(outputs: outputs, upstreamTransposed: upstreamTransposed,
+                                                hiddenTransposed: hiddenTransposed, into: &gradient, threads: threads)
+            #expect(relativeError(gradient, sample(full, at: normalized)) <= 1e-5)
+            let hiddenGradient = normalized.hiddenGradient(outputs: outputs, upstreamTransposed: upstreamTransposed, threads: threads)
+            #expect(relativeError(hiddenGradient, expectedHiddenGradient) <= 1e-5)
+        }
+    }
+
     @Test("k = 0 and empty outputs give zeros")
     func degenerate() {
         let empty = FixedPatternEmbedding(itemCount: 3, dimension: 4, nonzerosPerRow: 0, columnIndices: [], values: [])

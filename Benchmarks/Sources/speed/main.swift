@@ -1,7 +1,7 @@
 // Speed benchmarks that print ratios measured side by side in one run.
 //
 //   speed dense-epoch   --data PATH --format F [--dimensions 1024,4096] [--max-batches N]
-//   speed sparse-epochs --data PATH --format F [--dimension 4096] [--ks 4096,1024,256,64,16] [--max-batches N] [--crossover]
+//   speed sparse-epochs --data PATH --format F [--dimension 4096] [--ks 4096,1024,256,64,16] [--max-batches N] [--crossover] [--warm-up 1]
 //   speed schedule      --data PATH --format F [--dimension 4096] [--target 16] [--epochs-per-stage 10] [--dense-epochs 10] [--users N]
 //   speed scoring       --data PATH --format F [--users 1000] [--k 16] [--dense-dimension 1024] [--dimension 4096] [--repeats 5]
 //   speed kernels       [--dimension 4096] [--outputs 24915] [--ks 256,16]   (synthetic operands, one call per kernel)
@@ -122,6 +122,23 @@ case "sparse-epochs":
     }
     var denseSeconds = 0.0
     var sparseSeconds = [Double](repeating: 0, count: ks.count), maskedSeconds = [Double](repeating: 0, count: ks.count)
+    // Warm-up: every path runs the first batch(es) untimed. A trainer allocates its step's workspaces
+    // (the n_out x b predictions, 100 MB here, and the d x b matrices) and touches their pages once
+    // per run, not once per epoch; timing them inside 10 batches would charge a tenth of it to every epoch.
+    let warmUp = Int(option("warm-up", "1"))!
+    say("warm-up: \(warmUp) untimed batch(es) on every path first (workspace allocation, first page touches, BLAS threads)")
+    BLASThreads.with(threads) {
+        for batch in batches.prefix(warmUp) {
+            _ = denseStep.run(batch: batch, parameters: &dense, optimizer: denseOptimizer, activation: .relu6)
+            for index in ks.indices {
+                _ = sparseSteps[index].run(batch: batch, weights: &sparse[index], optimizer: sparseOptimizers[index], activation: .relu6)
+                sparseSteps[index].resetPhaseSeconds()
+                if crossover {
+                    _ = denseStep.run(batch: batch, parameters: &masked[index].0, optimizer: masked[index].2, activation: .relu6, mask: masked[index].1)
+                }
+            }
+        }
+    }
     BLASThreads.with(threads) {
         for batch in batches {
             var start = now()
