@@ -28,8 +28,7 @@ public final class BenchStudy {
     /// alone by its run-id prefix (`exponential-restart`, `constant`, and with the ablation
     /// `exponential`, `stepwise-restart`, `stepwise`, `linear-restart`, `linear`).
     public static let families: Set<String> = ["ease", "pruned", "dense", "sparse", "compressae"]
-    public static let scheduleFamilyNames: Set<String> = ["exponential-restart", "constant", "exponential",
-                                                          "stepwise-restart", "stepwise", "linear-restart", "linear"]
+    public static let scheduleFamilyNames = Set(allScheduleFamilies.map(\.0))
     private let log: (String) -> Void
     public private(set) var runs: [BenchRun] = []
     private var plannedRuns: [String] = []
@@ -50,22 +49,21 @@ public final class BenchStudy {
     var items: Int { experiment.dataset.itemCount }
     var itemIDs: [String] { experiment.dataset.itemIDs }
 
-    /// Sparse-training schedule families: (id prefix, table name, kind, restart).
+    /// Every sparse-training schedule family: (id prefix, table name, kind, restart); the first two
+    /// always run, the others with the ablation.
+    static let allScheduleFamilies: [(String, String, SparsificationSchedule.Kind, Bool)] = [
+        ("exponential-restart", "Compressed ELSA (exponential, restart)", .exponential, true),
+        ("constant", "Sparse training, constant k", .constant, false),
+        ("exponential", "Compressed ELSA (exponential)", .exponential, false),
+        ("stepwise-restart", "Compressed ELSA (step-wise, restart)", .stepwise, true),
+        ("stepwise", "Compressed ELSA (step-wise)", .stepwise, false),
+        ("linear-restart", "Compressed ELSA (linear, restart)", .linear, true),
+        ("linear", "Compressed ELSA (linear)", .linear, false),
+    ]
+
+    /// The schedule families of this study.
     var scheduleFamilies: [(String, String, SparsificationSchedule.Kind, Bool)] {
-        var families: [(String, String, SparsificationSchedule.Kind, Bool)] = [
-            ("exponential-restart", "Compressed ELSA (exponential, restart)", .exponential, true),
-            ("constant", "Sparse training, constant k", .constant, false),
-        ]
-        if ablation {
-            families += [
-                ("exponential", "Compressed ELSA (exponential)", .exponential, false),
-                ("stepwise-restart", "Compressed ELSA (step-wise, restart)", .stepwise, true),
-                ("stepwise", "Compressed ELSA (step-wise)", .stepwise, false),
-                ("linear-restart", "Compressed ELSA (linear, restart)", .linear, true),
-                ("linear", "Compressed ELSA (linear)", .linear, false),
-            ]
-        }
-        return families
+        ablation ? BenchStudy.allScheduleFamilies : Array(BenchStudy.allScheduleFamilies.prefix(2))
     }
 
     /// The ids of every run of the study, in the order they run.
@@ -317,9 +315,6 @@ public final class BenchStudy {
     }
 
     // MARK: - Progress
-
-    /// Epochs actually run when `schedules` share their common stages (see `ScheduleForks`).
-    static func distinctEpochs(_ schedules: [SparsificationSchedule]) -> Int { distinctEpochKs(schedules).count }
 
     /// The k of every epoch that `ScheduleForks` runs for `schedules`: shared stages once.
     static func distinctEpochKs(_ schedules: [SparsificationSchedule]) -> [Int] {

@@ -48,7 +48,7 @@ func tinyStudyPreset() -> BenchPreset {
     // Target 8 runs 32, 11, then 2 epochs at 8: it shares the first two stages and adds 2 epochs.
     #expect(schedules[0].stages.map(\.k) == [32, 11, 8, 5, 4])
     #expect(schedules[1].stages.map(\.k) == [32, 11, 8])
-    #expect(BenchStudy.distinctEpochs(schedules) == 6 + 2)
+    #expect(BenchStudy.distinctEpochKs(schedules).count == 6 + 2)
 }
 
 import ELSATraining
