@@ -5,7 +5,8 @@
 /// Epochs on the dense path (k = d, or k above the dense-path switch) cost about the same; an
 /// epoch on the sparse path costs about `a + b·k` (the n_out·k·b kernels plus a part that does
 /// not shrink with k), fitted by least squares through the sparse epochs seen so far, or scaled
-/// in proportion to k while only one k has been seen.
+/// in proportion to k while only one k has been seen, or, before any, the dense epoch scaled by
+/// k over the switch point.
 struct EpochTimeModel {
     let dimension: Int
     let densePathFraction: Double
@@ -29,9 +30,15 @@ struct EpochTimeModel {
         if runsDense(k) {
             return denseSeconds.isEmpty ? nil : denseSeconds.reduce(0, +) / Double(denseSeconds.count)
         }
-        // Before the first sparse epoch nothing is known about them (k/d of a dense epoch would be far
-        // too low: the sparse kernels run below sgemm's speed and part of an epoch does not shrink with k).
-        guard let latest = sparseSamples.last else { return nil }
+        guard let latest = sparseSamples.last else {
+            // Before the first sparse epoch: the dense-path switch was measured where a sparse epoch costs
+            // as much as a dense one, and below it the sparse cost falls about in proportion to k, so the
+            // dense mean is scaled by k / switch (k/d would be far too low: the sparse kernels run below
+            // sgemm's speed). A rough prior, replaced as soon as a sparse epoch has been timed.
+            guard !denseSeconds.isEmpty, densePathFraction > 0 else { return nil }
+            let switchK = densePathFraction * Double(dimension)
+            return denseSeconds.reduce(0, +) / Double(denseSeconds.count) * min(1, Double(k) / switchK)
+        }
         let n = Double(sparseSamples.count)
         let meanK = sparseSamples.reduce(0) { $0 + $1.k } / n
         let meanSeconds = sparseSamples.reduce(0) { $0 + $1.seconds } / n
