@@ -24,6 +24,10 @@ public final class BenchStudy {
     /// Method families to run (nil: all): `ease`, `pruned`, `dense`, `sparse`, `compressae`.
     /// The full dense ELSA runs whenever a family needs it. Outputs cover every finished run.
     public var only: Set<String>?
+    /// Sparse schedule families write a checkpoint of their trunk after a stage when this many
+    /// seconds have passed since the last one (`runs/FAMILY.checkpoint`, removed when the family
+    /// is done), and an interrupted study resumes from it.
+    public var checkpointInterval: TimeInterval = 600
     /// Method families for `only`; `sparse` is every schedule family, which can also be named
     /// alone by its run-id prefix (`exponential-restart`, `constant`, and with the ablation
     /// `exponential`, `stepwise-restart`, `stepwise`, `linear-restart`, `linear`).
@@ -176,7 +180,7 @@ public final class BenchStudy {
                         latencyMicroseconds: latency)
     }
 
-    private func configuration(dimension: Int, epochs: Int) -> TrainingConfiguration {
+    func configuration(dimension: Int, epochs: Int) -> TrainingConfiguration {
         TrainingConfiguration(dimension: dimension, epochs: epochs, batchSize: preset.batchSize, maxOutput: preset.maxOutput,
                               threads: threads, seed: seed)
     }
@@ -283,9 +287,25 @@ public final class BenchStudy {
             let progress = BenchProgress(study: self, label: prefix, plannedKs: BenchStudy.distinctEpochKs(schedules),
                                          dimension: preset.dimension,
                                          densePathFraction: CompressedELSATrainer.defaultDensePathFraction)
+            let trainingConfiguration = configuration(dimension: preset.dimension, epochs: 1)
+            let checkpointPath = "\(runsDirectory)/\(prefix).checkpoint"
+            let resumed = resumeTrunk(from: checkpointPath, schedules: schedules, configuration: trainingConfiguration,
+                                      restart: restart, initial: initial)
+            if let resumed { progress.restore(resumed.history) }
             var failure: Error?
-            ScheduleForks.train(schedules, initial: initial, configuration: configuration(dimension: preset.dimension, epochs: 1),
-                                restart: restart, interactions: experiment.train, observer: progress) { schedule, trainer in
+            var lastCheckpoint = Date()
+            ScheduleForks.train(schedules, initial: initial, configuration: trainingConfiguration,
+                                restart: restart, interactions: experiment.train, observer: progress, resume: resumed,
+                                checkpoint: { trunk in
+                                    guard failure == nil, trunk.stagesDone < trunk.schedule.stages.count,
+                                          Date().timeIntervalSince(lastCheckpoint) >= checkpointInterval else { return }
+                                    do {
+                                        try trunk.writeCheckpoint(to: checkpointPath, run: checkpointRun)
+                                        lastCheckpoint = Date()
+                                    } catch {
+                                        log("  could not write the checkpoint (training goes on): \(error)")
+                                    }
+                                }) { schedule, trainer in
                 guard failure == nil else { return }
                 let k = schedule.targetNonzeros
                 let model = trainer.model(itemIDs: itemIDs)
@@ -300,6 +320,30 @@ public final class BenchStudy {
                 } catch { failure = error }
             }
             if let failure { throw failure }
+            try? FileManager.default.removeItem(atPath: checkpointPath)
+        }
+    }
+
+    /// What a trunk checkpoint of this study belongs to (the runs folder is tied to the study's fingerprint).
+    var checkpointRun: String { "bench study on \(experiment.source.name), seed \(seed)" }
+
+    /// The trunk restored from `path` when a checkpoint is there and every target still to train
+    /// can fork from it; otherwise nil (the trunk starts over), with a line saying why.
+    private func resumeTrunk(from path: String, schedules: [SparsificationSchedule], configuration: TrainingConfiguration,
+                             restart: Bool, initial: DenseMatrix) -> CompressedELSATrainer? {
+        guard FileManager.default.fileExists(atPath: path), let trunkSchedule = ScheduleForks.trunkSchedule(of: schedules) else { return nil }
+        do {
+            let trunk = try CompressedELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration,
+                                                         schedule: trunkSchedule, restart: restart, initial: initial)
+            guard ScheduleForks.canResume(schedules, stagesDone: trunk.stagesDone) else {
+                log("  checkpoint \(path) not used: a target still to train leaves the trunk before its stage \(trunk.stagesDone)")
+                return nil
+            }
+            log("  resuming from the checkpoint \(path): \(trunk.stagesDone) stages, \(trunk.history.count) epochs done")
+            return trunk
+        } catch {
+            log("  checkpoint not used, starting over: \(error)")
+            return nil
         }
     }
 
@@ -369,6 +413,8 @@ final class BenchProgress: TrainingObserver {
     let start = Date()
     private var remainingKs: [Int: Int] = [:]
     private var model: EpochTimeModel?
+    /// Seconds of the epochs restored from a checkpoint.
+    private var restoredSeconds = 0.0
 
     init(study: BenchStudy, label: String, totalEpochs: Int) {
         self.study = study
@@ -398,8 +444,18 @@ final class BenchProgress: TrainingObserver {
         return total
     }
 
+    /// Counts the epochs a resumed trainer ran before its checkpoint as done (and as observations
+    /// of the time model).
+    func restore(_ reports: [EpochReport]) {
+        for report in reports {
+            restoredSeconds += report.seconds
+            _ = secondsLeft(afterEpochAt: report.k, seconds: report.seconds, elapsed: restoredSeconds)
+        }
+    }
+
     func epochFinished(_ report: EpochReport) {
-        let left = secondsLeft(afterEpochAt: report.k, seconds: report.seconds, elapsed: Date().timeIntervalSince(start))
+        let left = secondsLeft(afterEpochAt: report.k, seconds: report.seconds,
+                               elapsed: restoredSeconds + Date().timeIntervalSince(start))
         study.say(study.progressLine(label: label, report: report, done: epochsDone, total: totalEpochs, remaining: left))
     }
 }

@@ -142,7 +142,8 @@ public struct FixedPatternEmbedding: Sendable, Equatable {
         }}}}
     }
 
-    static func patternIsValid(_ indices: [Int32], nonzerosPerRow: Int, dimension: Int) -> Bool {
+    /// Whether `indices` hold `nonzerosPerRow` strictly ascending latents in `0..<dimension` per row.
+    public static func patternIsValid(_ indices: [Int32], nonzerosPerRow: Int, dimension: Int) -> Bool {
         guard nonzerosPerRow > 0 else { return true }
         for p in indices.indices {
             let column = indices[p]

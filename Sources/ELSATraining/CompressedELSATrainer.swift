@@ -26,18 +26,18 @@ public final class CompressedELSATrainer {
     public static let defaultDensePathFraction = 0.28
     /// The one original random matrix (items x d).
     public let initial: DenseMatrix
-    public private(set) var history: [EpochReport] = []
+    public internal(set) var history: [EpochReport] = []
     /// Seconds per stage and whether it ran on the dense path.
-    public private(set) var stageLog: [(k: Int, dense: Bool, seconds: Double)] = []
+    public internal(set) var stageLog: [(k: Int, dense: Bool, seconds: Double)] = []
 
-    private enum Weights {
+    enum Weights {
         /// Dense item matrix; `mask` (items x d, 1 = stored) when k < d.
         case dense(DenseMatrix, mask: [UInt8]?)
         case sparse(FixedPatternEmbedding)
     }
-    private var weights: Weights
-    private var pattern: FixedPatternEmbedding?
-    private(set) var optimizer: Nadam
+    var weights: Weights
+    var pattern: FixedPatternEmbedding?
+    var optimizer: Nadam
     private let denseStep: DenseTrainingStep
     private let sparseStep: SparseTrainingStep
 
@@ -78,7 +78,7 @@ public final class CompressedELSATrainer {
     }
 
     /// Number of stages run so far.
-    public private(set) var stagesDone = 0
+    public internal(set) var stagesDone = 0
 
     /// Runs stage `index` of the schedule (stages must run in order), or a stage with another
     /// `k` and `epochs` (used to fork a shared schedule prefix toward a larger target).

@@ -36,7 +36,8 @@ public final class Nadam: @unchecked Sendable {
     public private(set) var velocity: [Float]
     /// Steps taken so far.
     public private(set) var iterations: Int = 0
-    private var momentumProduct: Double = 1
+    /// The running product of the momentum coefficients μ_1 ⋯ μ_t (Nadam's bias correction).
+    public private(set) var momentumProduct: Double = 1
 
     /// The coefficients of one step, shared by all the elements it updates.
     public struct StepCoefficients: Sendable {
@@ -129,6 +130,18 @@ public final class Nadam: @unchecked Sendable {
         velocity.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         iterations = 0
         momentumProduct = 1
+    }
+
+    /// An optimizer in a saved state (a checkpoint's moments, step counter and momentum product).
+    /// - Precondition: `momentum` and `velocity` have the same length.
+    public convenience init(configuration: NadamConfiguration, momentum: [Float], velocity: [Float],
+                            iterations: Int, momentumProduct: Double) {
+        precondition(momentum.count == velocity.count, "Nadam moments of \(momentum.count) and \(velocity.count) values")
+        self.init(parameterCount: 0, configuration: configuration)
+        self.momentum = momentum
+        self.velocity = velocity
+        self.iterations = iterations
+        self.momentumProduct = momentumProduct
     }
 
     /// An independent copy (moments, step counter).

@@ -7,22 +7,44 @@ import ELSASparse
 /// step-wise schedules the stages above a target do not depend on it, so every target shares
 /// the trunk's expensive early (large k) stages. Results equal separate runs bit for bit.
 public enum ScheduleForks {
+    /// The schedule of the trunk: the one toward the smallest target.
+    public static func trunkSchedule(of schedules: [SparsificationSchedule]) -> SparsificationSchedule? {
+        schedules.min { $0.targetNonzeros < $1.targetNonzeros }
+    }
+
+    /// Whether a trunk that has run `stagesDone` stages can still fork toward every one of
+    /// `schedules`: none leaves the trunk before that stage.
+    public static func canResume(_ schedules: [SparsificationSchedule], stagesDone: Int) -> Bool {
+        guard let trunk = trunkSchedule(of: schedules) else { return false }
+        return schedules.allSatisfy { schedule in
+            schedule.stages.count >= stagesDone && Array(schedule.stages.prefix(stagesDone)) == Array(trunk.stages.prefix(stagesDone))
+        }
+    }
+
     /// - Parameters:
     ///   - schedules: one schedule per target (any order); all for the same dimension.
+    ///   - resume: a trunk restored from a checkpoint (its schedule the trunk schedule, and
+    ///     `canResume(schedules, stagesDone: resume.stagesDone)`); training continues from its stage.
+    ///   - checkpoint: called with the trunk after each of its stages (forks done so far have been
+    ///     handed to `finished`), e.g. to write a checkpoint.
     ///   - finished: called with each schedule's trained trainer, as soon as it is done.
     public static func train(_ schedules: [SparsificationSchedule], initial: DenseMatrix, configuration: TrainingConfiguration,
                              restart: Bool, carryOptimizerState: Bool = false,
                              densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction,
                              interactions: CSRMatrix, observer: TrainingObserver? = nil,
+                             resume: CompressedELSATrainer? = nil,
+                             checkpoint: (CompressedELSATrainer) -> Void = { _ in },
                              finished: (SparsificationSchedule, CompressedELSATrainer) -> Void) {
         guard !schedules.isEmpty else { return }
         let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
         let trunkSchedule = ordered[0]
-        let trunk = CompressedELSATrainer(itemCount: initial.rows, configuration: configuration, schedule: trunkSchedule,
-                                          restart: restart, carryOptimizerState: carryOptimizerState,
-                                          densePathFraction: densePathFraction, initial: initial)
+        let trunk = resume ?? CompressedELSATrainer(itemCount: initial.rows, configuration: configuration, schedule: trunkSchedule,
+                                                    restart: restart, carryOptimizerState: carryOptimizerState,
+                                                    densePathFraction: densePathFraction, initial: initial)
+        precondition(trunk.schedule == trunkSchedule && canResume(schedules, stagesDone: trunk.stagesDone),
+                     "a resumed trunk must follow the trunk schedule, and no target may leave it before its stage \(trunk.stagesDone)")
         var pending = Array(ordered.dropFirst())
-        for index in trunkSchedule.stages.indices {
+        for index in trunkSchedule.stages.indices where index >= trunk.stagesDone {
             // Fork every schedule that leaves the trunk at this stage.
             var still: [SparsificationSchedule] = []
             for schedule in pending {
@@ -37,6 +59,7 @@ public enum ScheduleForks {
             }
             pending = still
             trunk.runStage(index, on: interactions, observer: observer)
+            checkpoint(trunk)
         }
         for schedule in pending {  // identical to the trunk's schedule
             finished(schedule, trunk.copy(schedule: schedule))

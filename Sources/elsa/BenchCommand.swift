@@ -6,7 +6,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "The compression study: every method at every byte budget, with tables, CSV/JSON, an SVG plot and speed figures.",
-        discussion: "Finished runs are kept under OUTPUT/runs/ and skipped when the study is started again, so an interrupted study resumes.")
+        discussion: "Finished runs are kept under OUTPUT/runs/ and skipped when the study is started again, so an interrupted study resumes. "
+            + "A sparse schedule family also keeps a checkpoint of its shared trunk (OUTPUT/runs/FAMILY.checkpoint, "
+            + "removed when the family is done), so an interrupted family continues from its last checkpoint.")
 
     @Option(help: "quick (a few minutes on the synthetic data) or paper (d = 4096, E = 10, batch 1024).")
     var preset: String = "quick"
@@ -23,6 +25,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Override the preset's CompresSAE hidden dimension.") var saeHidden: Int?
     @Option(help: "Run only these method families (comma-separated: ease, pruned, dense, sparse, compressae, or one schedule family of sparse such as exponential-restart); the tables cover every finished run.")
     var only: String?
+    @Option(help: "Minutes between checkpoints of a sparse schedule family's trunk (0: after every stage).")
+    var checkpointMinutes: Double = 10
 
     @OptionGroup var dataOptions: DataOptions
 
@@ -40,6 +44,7 @@ struct BenchCommand: ParsableCommand {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
+        if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         let known = BenchStudy.families.union(BenchStudy.scheduleFamilyNames)
         for family in selectedFamilies ?? [] where !known.contains(family) {
             throw ValidationError("--only: unknown family '\(family)' (use \(BenchStudy.families.sorted().joined(separator: ", ")), "
@@ -82,6 +87,7 @@ struct BenchCommand: ParsableCommand {
         note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
+        study.checkpointInterval = checkpointMinutes * 60
         try study.run()
         print(try String(contentsOfFile: folder + "/table.md", encoding: .utf8))
         print("written: \(folder)/table.md, runs.json, runs.csv, recall.svg, speed.md")

@@ -37,6 +37,9 @@ struct TrainCommand: ParsableCommand {
     var carryOptimizerState = false
     @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
     var densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction
+    @Option(help: "compressed-elsa: keep a checkpoint of the training in this file (between stages, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")
+    var checkpoint: String?
+    @Option(help: "compressed-elsa: minutes between checkpoints (0: after every stage).") var checkpointMinutes: Double = 10
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var splitOptions: SplitOptions
@@ -48,6 +51,8 @@ struct TrainCommand: ParsableCommand {
         if let maxOutput, maxOutput < 1 { throw ValidationError("--max-output must be at least 1") }
         if !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
         if model == .compressedELSA { _ = try sparsificationSchedule() }
+        if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
+        if checkpoint != nil && model != .compressedELSA { throw ValidationError("--checkpoint is for --model compressed-elsa") }
     }
 
     func sparsificationSchedule() throws -> SparsificationSchedule {
@@ -88,10 +93,27 @@ struct TrainCommand: ParsableCommand {
         case .compressedELSA:
             let plan = try sparsificationSchedule()
             note("\(plan.kind.rawValue) schedule: \(plan.stages.count) stages, \(plan.totalEpochs) epochs, k \(plan.stages.first!.k) -> \(plan.targetNonzeros)\(restart ? ", restarting" : "")")
-            let trainer = CompressedELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration,
-                                                schedule: plan, restart: restart, carryOptimizerState: carryOptimizerState,
-                                                densePathFraction: densePathFraction)
-            trainer.train(experiment.train, observer: progress)
+            let items = experiment.dataset.itemCount
+            let initial = XavierInitializer.matrix(rows: items, columns: dimension, seed: splitOptions.seed)
+            let run = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
+                + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
+            var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
+                                                carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
+                                                initial: initial)
+            if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
+                trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
+                                                           restart: restart, carryOptimizerState: carryOptimizerState,
+                                                           densePathFraction: densePathFraction, initial: initial)
+                note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
+            }
+            var lastCheckpoint = Date()
+            for index in trainer.stagesDone..<plan.stages.count {
+                trainer.runStage(index, on: experiment.train, observer: progress)
+                if let checkpoint, index + 1 < plan.stages.count, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
+                    try trainer.writeCheckpoint(to: checkpoint, run: run)
+                    lastCheckpoint = Date()
+                }
+            }
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
             extra = ["schedule": plan.kind.rawValue, "restart": "\(restart)", "epochsPerStage": "\(epochsPerStage)",
@@ -124,6 +146,9 @@ struct TrainCommand: ParsableCommand {
         if let path = splitOptions.report {
             try report.write(to: path)
             note("report written to \(path)")
+        }
+        if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
+            try FileManager.default.removeItem(atPath: checkpoint)
         }
     }
 }

@@ -176,3 +176,43 @@ enum ELSATrainingSchedules {
     // Trunk (target 4): 32, 11, 8, 5, then 4 twice; target 8 forks at stage 2 and runs 8 twice.
     #expect(BenchStudy.distinctEpochKs(schedules) == [32, 11, 8, 5, 4, 4, 8, 8])
 }
+
+@Test func anInterruptedScheduleFamilyResumesFromItsTrunkCheckpoint() throws {
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
+                                                                       interactionsPerUser: 10, seed: 4))
+    let experiment = try Experiment(source: source, testUsers: 40, seed: 6, threads: 2)
+    // Uninterrupted, with a checkpoint after every trunk stage: the file is gone once the family is done.
+    let first = temporaryDirectory().path
+    let whole = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: first, ablation: false) { _ in }
+    whole.only = ["exponential-restart"]
+    whole.checkpointInterval = 0
+    try whole.run()
+    #expect(!FileManager.default.fileExists(atPath: "\(first)/runs/exponential-restart.checkpoint"))
+    let expected = whole.orderedRuns().filter { $0.id.hasPrefix("exponential-restart") }
+    #expect(expected.count == 2)
+
+    // Interrupted after the trunk's first stage (target 4 at d = 32, E = 1: stages 32, 8, 4; target 8 forks
+    // after the stage at 8): the restarted study picks the checkpoint up and trains the same models.
+    let second = temporaryDirectory().path
+    let resumed = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: second, ablation: false) { _ in }
+    let trunkSchedule = try SparsificationSchedule.make(.exponential, dimension: 32, targetNonzeros: 4, epochsPerStage: 1)
+    let partial = CompressedELSATrainer(itemCount: experiment.dataset.itemCount,
+                                        configuration: resumed.configuration(dimension: 32, epochs: 1), schedule: trunkSchedule,
+                                        restart: true, carryOptimizerState: false,
+                                        densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
+                                        initial: XavierInitializer.matrix(rows: experiment.dataset.itemCount, columns: 32, seed: 6))
+    partial.runStage(0, on: experiment.train)
+    try partial.writeCheckpoint(to: "\(second)/runs/exponential-restart.checkpoint", run: resumed.checkpointRun)
+    var lines: [String] = []
+    let again = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: second, ablation: false) { lines.append($0) }
+    again.only = ["exponential-restart"]
+    try again.run()
+    #expect(lines.contains { $0.contains("resuming from the checkpoint") && $0.contains("1 stages, 1 epochs done") })
+    // Only the trunk's two epochs after the checkpoint ran (target 8 forks after the stage at 8 with
+    // nothing left to run); the reports still list every epoch.
+    #expect(lines.filter { $0.contains("exponential-restart epoch") }.count == 2)
+    let actual = again.orderedRuns().filter { $0.id.hasPrefix("exponential-restart") }
+    #expect(actual.map(\.metrics) == expected.map(\.metrics))
+    #expect(actual.map { $0.epochs.map(\.loss) } == expected.map { $0.epochs.map(\.loss) })
+    #expect(!FileManager.default.fileExists(atPath: "\(second)/runs/exponential-restart.checkpoint"))
+}

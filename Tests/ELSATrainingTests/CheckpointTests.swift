@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import ELSAData
+import ELSALinearAlgebra
+import ELSASparse
+@testable import ELSATraining
+
+private func checkpointPath(_ name: String) -> String {
+    FileManager.default.temporaryDirectory
+        .appendingPathComponent("elsa-checkpoint-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)").path
+}
+
+/// d = 32 with the dense path above 0.3 d: the exponential schedule to k = 4 (E = 2) runs stage 0 dense,
+/// stage 1 (k = 11) on the dense masked path, then sparse stages at k = 8, 5 and 4 (two epochs).
+private let checkpointDimension = 32
+
+@Suite("Checkpoints: a resumed trainer equals one never interrupted")
+struct CheckpointTests {
+    let problem: PlantedProblem
+    let configuration = TrainingConfiguration(dimension: checkpointDimension, batchSize: 64, threads: 2, seed: 6)
+    let initial = XavierInitializer.matrix(rows: 80, columns: checkpointDimension, seed: 6)
+
+    init() throws { problem = try PlantedProblem(users: 300, items: 80, segments: 5) }
+
+    @Test("resume after a dense, a dense-path and a sparse stage, with and without carried optimizer state",
+          arguments: [(1, false), (2, false), (3, false), (2, true), (3, true)])
+    func resumedEqualsUninterrupted(stagesBefore: Int, carry: Bool) throws {
+        let schedule = try SparsificationSchedule.exponential(dimension: checkpointDimension, targetNonzeros: 4, epochsPerStage: 2)
+        func trainer() -> CompressedELSATrainer {
+            CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: !carry,
+                                  carryOptimizerState: carry, densePathFraction: 0.3, initial: initial)
+        }
+        let whole = trainer()
+        whole.train(problem.split.train)
+
+        let first = trainer()
+        for index in 0..<stagesBefore { first.runStage(index, on: problem.split.train) }
+        let path = checkpointPath("resume")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try first.writeCheckpoint(to: path, run: "test data")
+        let second = try CompressedELSATrainer.resume(from: path, run: "test data", configuration: configuration,
+                                                      schedule: schedule, restart: !carry, carryOptimizerState: carry,
+                                                      densePathFraction: 0.3, initial: initial)
+        #expect(second.stagesDone == stagesBefore)
+        #expect(second.history == first.history)
+        for index in stagesBefore..<schedule.stages.count { second.runStage(index, on: problem.split.train) }
+
+        let expected = try #require(whole.currentEmbedding)
+        #expect(second.currentEmbedding == expected)  // bit for bit
+        #expect(second.history.map(\.loss) == whole.history.map(\.loss))
+        #expect(second.history.map(\.k) == whole.history.map(\.k))
+        #expect(second.stageLog.map(\.k) == whole.stageLog.map(\.k))
+        #expect(second.stageLog.map(\.dense) == whole.stageLog.map(\.dense))
+    }
+
+    @Test("a forked study resumed from a trunk checkpoint gives every target the same model")
+    func forksResume() throws {
+        let schedules = try [4, 8].map { try SparsificationSchedule.exponential(dimension: checkpointDimension, targetNonzeros: $0, epochsPerStage: 1) }
+        var uninterrupted: [Int: FixedPatternEmbedding] = [:]
+        ScheduleForks.train(schedules, initial: initial, configuration: configuration, restart: true, densePathFraction: 0.3,
+                            interactions: problem.split.train) { schedule, trainer in
+            uninterrupted[schedule.targetNonzeros] = trainer.currentEmbedding
+        }
+        // E = 1: target 8 (stages 32, 8) leaves the trunk (target 4: stages 32, 8, 4) at stage 2, once the
+        // trunk has run both of its stages; a checkpoint after stage 0 serves both targets.
+        let path = checkpointPath("forks")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let trunkSchedule = try #require(ScheduleForks.trunkSchedule(of: schedules))
+        #expect(trunkSchedule.targetNonzeros == 4)
+        let partial = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: trunkSchedule, restart: true,
+                                            carryOptimizerState: false, densePathFraction: 0.3, initial: initial)
+        partial.runStage(0, on: problem.split.train)
+        try partial.writeCheckpoint(to: path, run: "forks")
+        let trunk = try CompressedELSATrainer.resume(from: path, run: "forks", configuration: configuration, schedule: trunkSchedule,
+                                                     restart: true, densePathFraction: 0.3, initial: initial)
+        #expect(ScheduleForks.canResume(schedules, stagesDone: trunk.stagesDone))
+        var resumed: [Int: FixedPatternEmbedding] = [:]
+        var checkpoints: [Int] = []
+        ScheduleForks.train(schedules, initial: initial, configuration: configuration, restart: true, densePathFraction: 0.3,
+                            interactions: problem.split.train, resume: trunk,
+                            checkpoint: { checkpoints.append($0.stagesDone) }) { schedule, trainer in
+            resumed[schedule.targetNonzeros] = trainer.currentEmbedding
+        }
+        #expect(resumed == uninterrupted)
+        #expect(resumed.count == 2)
+        #expect(checkpoints == Array(2...trunkSchedule.stages.count))
+        // A target that left the trunk before the checkpoint's stage cannot fork from it.
+        #expect(trunkSchedule.stages.map(\.k) == [32, 8, 4])
+        #expect(ScheduleForks.canResume(schedules, stagesDone: 2))
+        #expect(!ScheduleForks.canResume(schedules, stagesDone: 3))
+        #expect(ScheduleForks.canResume([trunkSchedule], stagesDone: 3))
+    }
+
+    @Test("a checkpoint of another run, or a damaged one, is refused with an error naming the file")
+    func refusals() throws {
+        let schedule = try SparsificationSchedule.exponential(dimension: checkpointDimension, targetNonzeros: 4, epochsPerStage: 1)
+        let trainer = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: true,
+                                            carryOptimizerState: false, densePathFraction: 0.3, initial: initial)
+        for index in 0..<2 { trainer.runStage(index, on: problem.split.train) }
+        let path = checkpointPath("refusals")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try trainer.writeCheckpoint(to: path, run: "data A")
+        func resume(run: String = "data A", configuration: TrainingConfiguration? = nil,
+                    schedule other: SparsificationSchedule? = nil) throws {
+            _ = try CompressedELSATrainer.resume(from: path, run: run, configuration: configuration ?? self.configuration,
+                                                 schedule: other ?? schedule, restart: true, densePathFraction: 0.3, initial: initial)
+        }
+        try resume()
+        var threads = configuration
+        threads.threads = 1
+        try resume(configuration: threads)  // the thread count does not matter
+        #expect(throws: CheckpointError.self) { try resume(run: "data B") }
+        var rate = configuration
+        rate.optimizer.learningRate = 0.05
+        do {
+            try resume(configuration: rate)
+            Issue.record("a checkpoint of another learning rate was accepted")
+        } catch let error as CheckpointError {
+            // The message names the file and the field that differs, with both values.
+            #expect(error.description.hasPrefix(path))
+            #expect(error.description.contains("optimizer.learningRate 0.1 in the checkpoint, 0.05 here"), "\(error)")
+        }
+        let stepwise = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 16, 4], epochsPerStage: 1)
+        #expect(throws: CheckpointError.self) { try resume(schedule: stepwise) }
+
+        // One flipped byte in the middle: the checksum catches it; the error names the file.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do {
+            try resume()
+            Issue.record("a damaged checkpoint was accepted")
+        } catch let error as DataError {
+            #expect(error.description.contains(path) && error.description.contains("checksum"))
+        }
+        // Truncated.
+        try Data(bytes.prefix(bytes.count - 10)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DataError.self) { try resume() }
+    }
+}
