@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A binary file of a JSON header and raw sections, for large state such as training
 /// checkpoints. All integers little-endian:
@@ -107,6 +112,26 @@ public enum SectionFile {
             guard stored == computed else { throw bad("checksum mismatch (the file is damaged)") }
             return Contents(header: Data(bytes[ranges[0]]), bytes: bytes, sections: Array(ranges.dropFirst()))
         }
+    }
+
+    /// Removes the temporary files that atomic writes of `path` left in its folder when their
+    /// process died between creating and renaming them (`.NAME.tmp-PID-RANDOM`); those of live
+    /// processes are kept. Returns the paths removed.
+    @discardableResult
+    public static func removeAbandonedTemporaries(of path: String) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(prefix) {
+            let fields = name.dropFirst(prefix.count).split(separator: "-")
+            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0 else { continue }
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }  // alive (or not ours to judge)
+            let temporary = folder + "/" + name
+            if (try? FileManager.default.removeItem(atPath: temporary)) != nil { removed.append(temporary) }
+        }
+        return removed
     }
 
     private static func appendLittleEndian<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {

@@ -331,6 +331,9 @@ public final class BenchStudy {
     /// can fork from it; otherwise nil (the trunk starts over), with a line saying why.
     private func resumeTrunk(from path: String, schedules: [SparsificationSchedule], configuration: TrainingConfiguration,
                              restart: Bool, initial: DenseMatrix) -> CompressedELSATrainer? {
+        for temporary in SectionFile.removeAbandonedTemporaries(of: path) {
+            log("  removed \(temporary), a checkpoint write that a crash interrupted")
+        }
         guard FileManager.default.fileExists(atPath: path), let trunkSchedule = ScheduleForks.trunkSchedule(of: schedules) else { return nil }
         do {
             let trunk = try CompressedELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration,

@@ -100,6 +100,11 @@ struct TrainCommand: ParsableCommand {
             var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
                                                 carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                                 initial: initial)
+            if let checkpoint {
+                for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
+                    note("removed \(temporary), a checkpoint write that a crash interrupted")
+                }
+            }
             if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
                 trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,

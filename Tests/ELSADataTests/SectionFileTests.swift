@@ -47,4 +47,18 @@ import Testing
         try rejects(Array(bytes.dropLast(3)), "truncated")
         try rejects(bytes + [0], "1 bytes after the end")
     }
+
+    @Test func abandonedTemporariesOfDeadProcessesAreRemoved() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.file("run.checkpoint")
+        // Int32.max is above any pid_max, so no process has it; this process is alive.
+        let dead = folder.file(".run.checkpoint.tmp-\(Int32.max)-12345")
+        let alive = folder.file(".run.checkpoint.tmp-\(getpid())-678")
+        let other = folder.file(".other.checkpoint.tmp-\(Int32.max)-1")
+        for file in [dead, alive, other, path] { try Data([1, 2, 3]).write(to: URL(fileURLWithPath: file)) }
+        #expect(SectionFile.removeAbandonedTemporaries(of: path) == [dead])
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(left == [".other.checkpoint.tmp-\(Int32.max)-1", ".run.checkpoint.tmp-\(getpid())-678", "run.checkpoint"])
+    }
 }
