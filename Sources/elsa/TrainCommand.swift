@@ -106,6 +106,7 @@ struct TrainCommand: ParsableCommand {
                 }
             }
             if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
+                // A checkpoint of other options stops the run with the differences (it is not overwritten).
                 trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,
                                                            densePathFraction: densePathFraction, initial: initial)
@@ -115,7 +116,11 @@ struct TrainCommand: ParsableCommand {
             for index in trainer.stagesDone..<plan.stages.count {
                 trainer.runStage(index, on: experiment.train, observer: progress)
                 if let checkpoint, index + 1 < plan.stages.count, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
-                    try trainer.writeCheckpoint(to: checkpoint, run: run)
+                    do {
+                        try trainer.writeCheckpoint(to: checkpoint, run: run)
+                    } catch {
+                        note("could not write the checkpoint (training goes on): \(error)")
+                    }
                     lastCheckpoint = Date()
                 }
             }
