@@ -104,13 +104,13 @@ struct TrainCommand: ParsableCommand {
                 for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
                     note("removed \(temporary), a checkpoint write that a crash interrupted")
                 }
-            }
-            if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
-                // A checkpoint of other options stops the run with the differences (it is not overwritten).
-                trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
-                                                           restart: restart, carryOptimizerState: carryOptimizerState,
-                                                           densePathFraction: densePathFraction, initial: initial)
-                note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
+                if FileManager.default.fileExists(atPath: checkpoint) {
+                    // A checkpoint of other options stops the run with the differences (it is not overwritten).
+                    trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
+                                                               restart: restart, carryOptimizerState: carryOptimizerState,
+                                                               densePathFraction: densePathFraction, initial: initial)
+                    note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
+                }
             }
             var lastCheckpoint = Date()
             for index in trainer.stagesDone..<plan.stages.count {

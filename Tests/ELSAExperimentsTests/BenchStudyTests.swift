@@ -194,18 +194,17 @@ enum ELSATrainingSchedules {
     // Interrupted after the trunk's first stage (target 4 at d = 32, E = 1: stages 32, 8, 4; target 8 forks
     // after the stage at 8): the restarted study picks the checkpoint up and trains the same models.
     let second = temporaryDirectory().path
-    let resumed = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: second, ablation: false) { _ in }
-    let trunkSchedule = try SparsificationSchedule.make(.exponential, dimension: 32, targetNonzeros: 4, epochsPerStage: 1)
-    let partial = CompressedELSATrainer(itemCount: experiment.dataset.itemCount,
-                                        configuration: resumed.configuration(dimension: 32, epochs: 1), schedule: trunkSchedule,
-                                        restart: true, carryOptimizerState: false,
-                                        densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
-                                        initial: XavierInitializer.matrix(rows: experiment.dataset.itemCount, columns: 32, seed: 6))
-    partial.runStage(0, on: experiment.train)
-    try partial.writeCheckpoint(to: "\(second)/runs/exponential-restart.checkpoint", run: resumed.checkpointRun)
     var lines: [String] = []
     let again = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: second, ablation: false) { lines.append($0) }
     again.only = ["exponential-restart"]
+    let trunkSchedule = try SparsificationSchedule.make(.exponential, dimension: 32, targetNonzeros: 4, epochsPerStage: 1)
+    let partial = CompressedELSATrainer(itemCount: experiment.dataset.itemCount,
+                                        configuration: again.configuration(dimension: 32, epochs: 1), schedule: trunkSchedule,
+                                        restart: true, carryOptimizerState: false,
+                                        densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
+                                        initial: XavierInitializer.matrix(rows: experiment.dataset.itemCount, columns: 32, seed: again.seed))
+    partial.runStage(0, on: experiment.train)
+    try partial.writeCheckpoint(to: "\(second)/runs/exponential-restart.checkpoint", run: again.checkpointRun)
     try again.run()
     #expect(lines.contains { $0.contains("resuming from the checkpoint") && $0.contains("1 stages, 1 epochs done") })
     // Only the trunk's two epochs after the checkpoint ran (target 8 forks after the stage at 8 with
