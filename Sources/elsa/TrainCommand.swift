@@ -84,6 +84,8 @@ struct TrainCommand: ParsableCommand {
         let trained: ELSAModel
         let history: [EpochReport]
         var extra: [String: String] = [:]
+        // Epoch seconds spent before a resume (restored from the checkpoint), counted into trainSeconds.
+        var secondsBeforeResume = 0.0
         switch model {
         case .elsa:
             let trainer = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration)
@@ -109,6 +111,8 @@ struct TrainCommand: ParsableCommand {
                     trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                                restart: restart, carryOptimizerState: carryOptimizerState,
                                                                densePathFraction: densePathFraction, initial: initial)
+                    secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
+                    extra["resumedAfterEpochs"] = "\(trainer.history.count)"
                     note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
                 }
             }
@@ -126,11 +130,12 @@ struct TrainCommand: ParsableCommand {
             }
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
-            extra = ["schedule": plan.kind.rawValue, "restart": "\(restart)", "epochsPerStage": "\(epochsPerStage)",
+            extra.merge(["schedule": plan.kind.rawValue, "restart": "\(restart)", "epochsPerStage": "\(epochsPerStage)",
                      "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
-                     "targetEpochs": "\(plan.stages.last!.epochs)"]
+                         "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
         }
-        let trainSeconds = Date().timeIntervalSince(trainStart)
+        // After a resume: the epochs trained before it (their stage set-ups are not recorded) plus this process's time.
+        let trainSeconds = secondsBeforeResume + Date().timeIntervalSince(trainStart)
         let result = try experiment.evaluate(trained)
         var report = experiment.report(model: model.rawValue, result: result, seconds: Date().timeIntervalSince(start))
         report.trainSeconds = trainSeconds
