@@ -19,6 +19,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs (dense ELSA).") var epochs: Int = 10
     @Option(help: "Users per batch.") var batchSize: Int = 1024
     @Option(help: "Nadam learning rate.") var learningRate: Float = 0.1
+    @Option(help: "Nadam momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(s t)): s = 1 as Keras 3 (default), 0.004 as Keras 2.")
+    var momentumDecayScale: Double = 1
     @Option(help: "Output columns per batch (batch items plus sampled negatives); omit for all items.")
     var maxOutput: Int?
     @Option(help: "Activation on the training prediction: relu or relu6.") var activation: Activation = .relu6
@@ -50,6 +52,7 @@ struct TrainCommand: ParsableCommand {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let maxOutput, maxOutput < 1 { throw ValidationError("--max-output must be at least 1") }
         if !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if !(momentumDecayScale >= 0) { throw ValidationError("--momentum-decay-scale must not be negative, got \(momentumDecayScale)") }
         if model == .compressedELSA { _ = try sparsificationSchedule() }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model != .compressedELSA { throw ValidationError("--checkpoint is for --model compressed-elsa") }
@@ -77,7 +80,7 @@ struct TrainCommand: ParsableCommand {
         note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users")
         let configuration = TrainingConfiguration(
             dimension: dimension, epochs: epochs, batchSize: batchSize, maxOutput: maxOutput ?? Int.max,
-            optimizer: NadamConfiguration(learningRate: learningRate), activation: activation,
+            optimizer: NadamConfiguration(learningRate: learningRate, momentumDecayScale: momentumDecayScale), activation: activation,
             threads: splitOptions.threads, seed: splitOptions.seed)
         let progress = ProgressPrinter()
         let trainStart = Date()
@@ -143,7 +146,7 @@ struct TrainCommand: ParsableCommand {
         report.dimension = dimension
         report.nonzerosPerRow = trained.embedding.nonzerosPerRow
         report.epochs = history
-        report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(learningRate)",
+        report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(learningRate)", "momentumDecayScale": "\(momentumDecayScale)",
                              "maxOutput": maxOutput.map(String.init) ?? "all", "activation": activation.rawValue,
                              "threads": "\(splitOptions.threads)"].merging(extra) { $1 }
         print("\(model.rawValue) d=\(dimension) on \(experiment.source.name): \(String(format: "%.1f", trainSeconds)) s training, \(report.bytesPerItem!) B per item")
