@@ -134,8 +134,8 @@ struct TrainCommand: ParsableCommand {
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
             extra.merge(["schedule": plan.kind.rawValue, "restart": "\(restart)", "epochsPerStage": "\(epochsPerStage)",
-                     "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
-                         "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
+                          "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
+                          "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
         }
         // After a resume: the epochs trained before it (their stage set-ups are not recorded) plus this process's time.
         let trainSeconds = secondsBeforeResume + Date().timeIntervalSince(trainStart)
