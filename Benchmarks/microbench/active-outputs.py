@@ -46,8 +46,7 @@ def main():
 
     norms = np.sqrt(np.asarray(embedding.multiply(embedding).sum(axis=1)).ravel())
     normalized = sp.diags(1 / norms) @ embedding
-    hidden = sp.csr_matrix((x @ normalized).toarray())
-    prediction = (hidden @ normalized.T).toarray() - x.toarray()
+    prediction = (x @ normalized @ normalized.T).toarray() - x.toarray()
     active = (prediction > 0) & (prediction < 6)
     print(f"active predictions (0 < P < 6): {active.mean():.4f} of {args.batch} x {len(item_ids)}")
     for width in (32, 16, 8):
