@@ -11,6 +11,8 @@ public struct Experiment: Sendable {
     public let loaded: LoadedDataset
     public let split: StrongGeneralizationSplit
     public let folds: EvaluationFolds
+    /// Folds of the validation users (held out of training like the test users), when asked for.
+    public let validationFolds: EvaluationFolds?
     public let seed: UInt64
     public var threads: Int
 
@@ -18,8 +20,10 @@ public struct Experiment: Sendable {
     /// Training users' rows (users x items).
     public var train: CSRMatrix { split.train }
 
-    /// Loads `source` and holds out `testUsers` users (capped at a fifth of the eligible users).
-    public init(source: DatasetSource, testUsers: Int, seed: UInt64, threads: Int) throws {
+    /// Loads `source` and holds out `testUsers` users (capped at a fifth of the eligible users)
+    /// and `validationUsers` more. The test users are the same with or without validation users
+    /// (the split draws the test users first); validation users come out of the training users.
+    public init(source: DatasetSource, testUsers: Int, validationUsers: Int = 0, seed: UInt64, threads: Int) throws {
         self.source = source
         let loaded = try source.load()
         self.loaded = loaded
@@ -30,8 +34,10 @@ public struct Experiment: Sendable {
             interactions.count(ofRow: $0) >= StrongGeneralizationSplit.minimumItemsPerEvaluatedUser
         }.count
         let count = min(testUsers, max(1, eligible / 5))
-        self.split = try StrongGeneralizationSplit(interactions: interactions, testUserCount: count, seed: seed)
+        self.split = try StrongGeneralizationSplit(interactions: interactions, testUserCount: count,
+                                                   validationUserCount: validationUsers, seed: seed)
         self.folds = try split.testFolds()
+        self.validationFolds = validationUsers > 0 ? try split.validationFolds() : nil
     }
 
     /// Evaluates `model` on the test folds.

@@ -23,6 +23,10 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
     public var dimension: Int?
     public var nonzerosPerRow: Int?
     public var epochs: [EpochReport]?
+    /// Users held out of training to validate on (their metrics are in `epochs[i].validation`).
+    public var validationUsers: Int?
+    /// The epoch whose model was kept (`--keep-best`: the best validation Recall@20).
+    public var selectedEpoch: Int?
     public var parameters: [String: String]
 
     public init(model: String, dataset: String, format: String?, metrics: [String: Double], users: Int, items: Int,

@@ -42,7 +42,10 @@ public final class DenseELSATrainer {
     }
 
     /// Trains `epochs` epochs (default: the configuration's) on `interactions` (users x items).
-    public func train(_ interactions: CSRMatrix, epochs: Int? = nil, observer: TrainingObserver? = nil) {
+    /// `afterEpoch` runs after each epoch (the trainer holds that epoch's weights); metrics it
+    /// returns are stored as the epoch's `validation` before the observer hears of the epoch.
+    public func train(_ interactions: CSRMatrix, epochs: Int? = nil, observer: TrainingObserver? = nil,
+                      afterEpoch: (() -> [String: Double]?)? = nil) {
         precondition(interactions.columns == parameters.rows,
                      "data has \(interactions.columns) items, the model \(parameters.rows)")
         let total = epochs ?? configuration.epochs
@@ -53,8 +56,10 @@ public final class DenseELSATrainer {
                                              k: parameters.columns, stage: 0, observer: observer) { batch in
                     step.run(batch: batch, parameters: &parameters, optimizer: optimizer, activation: configuration.activation)
                 }
-                history.append(report)
-                observer?.epochFinished(report)
+                var finished = report
+                finished.validation = afterEpoch?()
+                history.append(finished)
+                observer?.epochFinished(finished)
             }
         }
     }

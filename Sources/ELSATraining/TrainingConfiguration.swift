@@ -39,14 +39,18 @@ public struct EpochReport: Sendable, Equatable, Codable {
     /// 0-based stage of the sparsification schedule (0 for dense training).
     public var stage: Int
     public var usersPerSecond: Double
+    /// Metrics on the validation users after this epoch (`recall@20`, ...), when they were computed.
+    public var validation: [String: Double]?
 
-    public init(epoch: Int, loss: Double, seconds: Double, k: Int, stage: Int, usersPerSecond: Double) {
+    public init(epoch: Int, loss: Double, seconds: Double, k: Int, stage: Int, usersPerSecond: Double,
+                validation: [String: Double]? = nil) {
         self.epoch = epoch
         self.loss = loss
         self.seconds = seconds
         self.k = k
         self.stage = stage
         self.usersPerSecond = usersPerSecond
+        self.validation = validation
     }
 }
 

@@ -18,8 +18,10 @@ final class ProgressPrinter: TrainingObserver {
 
     func epochFinished(_ report: EpochReport) {
         let clear = live ? "\r\u{1B}[K" : ""
-        let line = String(format: "%@%@epoch %3d  stage %2d  k %5d  loss %.6f  %7.2f s  %8.0f users/s\n",
+        var line = String(format: "%@%@epoch %3d  stage %2d  k %5d  loss %.6f  %7.2f s  %8.0f users/s",
                           clear, prefix, report.epoch, report.stage, report.k, report.loss, report.seconds, report.usersPerSecond)
+        if let recall = report.validation?["recall@20"] { line += String(format: "  validation recall@20 %.4f", recall) }
+        line += "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 }

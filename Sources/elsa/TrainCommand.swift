@@ -10,15 +10,17 @@ struct TrainCommand: ParsableCommand {
     enum ModelName: String, ExpressibleByArgument, CaseIterable {
         case elsa
         case compressedELSA = "compressed-elsa"
+        case compressae
     }
 
-    @Option(help: "elsa (dense) or compressed-elsa (sparse rows, progressive sparsification).")
+    @Option(help: "elsa (dense), compressed-elsa (sparse rows, progressive sparsification) or compressae (a top-k sparse autoencoder compressing the --from-model dense model).")
     var model: ModelName = .elsa
 
-    @Option(help: "Latent dimension d.") var dimension: Int = 256
-    @Option(help: "Epochs (dense ELSA).") var epochs: Int = 10
-    @Option(help: "Users per batch.") var batchSize: Int = 1024
-    @Option(help: "Nadam learning rate.") var learningRate: Float = 0.1
+    @Option(help: "Latent dimension d (default 256; compressed-elsa with --from-model: the model's; compressae: the code width h).")
+    var dimension: Int?
+    @Option(help: "Epochs (dense ELSA and compressae).") var epochs: Int = 10
+    @Option(help: "Users per batch (compressae: items per batch).") var batchSize: Int = 1024
+    @Option(help: "Nadam learning rate (default 0.1; compressae: 0.003).") var learningRate: Float?
     @Option(help: "Nadam momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(s t)): s = 1 as Keras 3 (default), 0.004 as Keras 2.")
     var momentumDecayScale: Double = 1
     @Option(help: "Output columns per batch (batch items plus sampled negatives); omit for all items.")
@@ -27,7 +29,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Save the trained model here (atomically).") var output: String?
 
-    @Option(help: "compressed-elsa: nonzeros per item row at the end (8 B each).") var targetNonzeros: Int = 16
+    @Option(help: "compressed-elsa: start from this saved model's item matrix (dense or sparse, trained on the same data) instead of a random initialization; --restart then rewinds to it. compressae: the dense model to compress.")
+    var fromModel: String?
+    @Option(help: "compressed-elsa and compressae: nonzeros per item row at the end (8 B each).") var targetNonzeros: Int = 16
     @Option(help: "compressed-elsa: constant, stepwise, linear or exponential.")
     var schedule: SparsificationSchedule.Kind = .exponential
     @Option(help: "compressed-elsa, stepwise: the k of each stage, e.g. \"1024 512 256\".") var stages: String?
@@ -43,22 +47,41 @@ struct TrainCommand: ParsableCommand {
     var checkpoint: String?
     @Option(help: "compressed-elsa: minutes between checkpoints (0: after every stage).") var checkpointMinutes: Double = 10
 
+    @Option(help: "Users held out of training, besides the test users, to evaluate after every epoch of elsa and every epoch at the target k of compressed-elsa (metrics in the report's epochs as 'validation').")
+    var validationUsers: Int = 0
+    @Flag(help: "With --validation-users: keep the model of the evaluated epoch with the best validation Recall@20 instead of the last one.")
+    var keepBest = false
+
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var splitOptions: SplitOptions
 
+    /// The learning rate of the run: the option, or the model's default.
+    var rate: Float { learningRate ?? (model == .compressae ? CompresSAEConfiguration().learningRate : 0.1) }
+
     func validate() throws {
-        if dimension < 1 { throw ValidationError("--dimension must be at least 1") }
+        if let dimension, dimension < 1 { throw ValidationError("--dimension must be at least 1") }
         if epochs < 0 { throw ValidationError("--epochs must not be negative") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let maxOutput, maxOutput < 1 { throw ValidationError("--max-output must be at least 1") }
-        if !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
         if !(momentumDecayScale >= 0) { throw ValidationError("--momentum-decay-scale must not be negative, got \(momentumDecayScale)") }
-        if model == .compressedELSA { _ = try sparsificationSchedule() }
+        if model == .compressedELSA && fromModel == nil { _ = try sparsificationSchedule(dimension: dimension ?? 256) }
+        if model == .compressae {
+            if fromModel == nil { throw ValidationError("--model compressae needs --from-model, the dense model to compress") }
+            let h = dimension ?? 256
+            if targetNonzeros < 1 || targetNonzeros > h {
+                throw ValidationError("--target-nonzeros must be between 1 and the code width --dimension (\(h)), got \(targetNonzeros)")
+            }
+        }
+        if validationUsers < 0 { throw ValidationError("--validation-users must not be negative") }
+        if keepBest && validationUsers == 0 { throw ValidationError("--keep-best needs --validation-users") }
+        if validationUsers > 0 && model == .compressae { throw ValidationError("--validation-users is for --model elsa or compressed-elsa") }
+        if fromModel != nil && model == .elsa { throw ValidationError("--from-model is for --model compressed-elsa or compressae") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model != .compressedELSA { throw ValidationError("--checkpoint is for --model compressed-elsa") }
     }
 
-    func sparsificationSchedule() throws -> SparsificationSchedule {
+    func sparsificationSchedule(dimension: Int) throws -> SparsificationSchedule {
         let list = try parseStageList(stages)
         do {
             return try SparsificationSchedule.make(schedule, dimension: dimension, targetNonzeros: targetNonzeros,
@@ -75,16 +98,36 @@ struct TrainCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
-                                        seed: splitOptions.seed, threads: splitOptions.threads)
+                                        validationUsers: validationUsers, seed: splitOptions.seed, threads: splitOptions.threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
-        note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users")
+        note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users"
+             + (validationUsers > 0 ? ", \(experiment.split.validationUsers.count) validation users" : ""))
+        let validation = experiment.validationFolds.map {
+            ValidationTracker(folds: $0, itemIDs: experiment.dataset.itemIDs, threads: splitOptions.threads, keepBest: keepBest)
+        }
+        // The starting model (compressed-elsa) or the model to compress (compressae), rows in the data's item order.
+        var startingMatrix: DenseMatrix?
+        if let fromModel {
+            let loaded = try ModelFile.read(from: fromModel, threads: splitOptions.threads).model
+            startingMatrix = try WarmStart.itemMatrix(of: loaded, file: fromModel, itemIDs: experiment.dataset.itemIDs)
+            note("starting from \(fromModel): \(loaded.itemCount) items, d = \(loaded.embedding.dimension), \(loaded.embedding.nonzerosPerRow) nonzeros per row")
+        }
+        let dimension: Int
+        if model == .compressedELSA, let startingMatrix {
+            if let requested = self.dimension, requested != startingMatrix.columns {
+                throw ValidationError("--dimension \(requested) differs from the dimension of --from-model \(fromModel!) (\(startingMatrix.columns))")
+            }
+            dimension = startingMatrix.columns
+        } else {
+            dimension = self.dimension ?? 256
+        }
         let configuration = TrainingConfiguration(
             dimension: dimension, epochs: epochs, batchSize: batchSize, maxOutput: maxOutput ?? Int.max,
-            optimizer: NadamConfiguration(learningRate: learningRate, momentumDecayScale: momentumDecayScale), activation: activation,
+            optimizer: NadamConfiguration(learningRate: rate, momentumDecayScale: momentumDecayScale), activation: activation,
             threads: splitOptions.threads, seed: splitOptions.seed)
         let progress = ProgressPrinter()
         let trainStart = Date()
-        let trained: ELSAModel
+        var trained: ELSAModel
         let history: [EpochReport]
         var extra: [String: String] = [:]
         // Epoch seconds spent before a resume (restored from the checkpoint), counted into trainSeconds.
@@ -92,14 +135,15 @@ struct TrainCommand: ParsableCommand {
         switch model {
         case .elsa:
             let trainer = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration)
-            trainer.train(experiment.train, observer: progress)
+            trainer.train(experiment.train, observer: progress,
+                          afterEpoch: validation.map { tracker in { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: trainer.history.count + 1) } })
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
         case .compressedELSA:
-            let plan = try sparsificationSchedule()
+            let plan = try sparsificationSchedule(dimension: dimension)
             note("\(plan.kind.rawValue) schedule: \(plan.stages.count) stages, \(plan.totalEpochs) epochs, k \(plan.stages.first!.k) -> \(plan.targetNonzeros)\(restart ? ", restarting" : "")")
             let items = experiment.dataset.itemCount
-            let initial = XavierInitializer.matrix(rows: items, columns: dimension, seed: splitOptions.seed)
+            let initial = startingMatrix ?? XavierInitializer.matrix(rows: items, columns: dimension, seed: splitOptions.seed)
             let run = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
                 + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
             var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
@@ -121,7 +165,12 @@ struct TrainCommand: ParsableCommand {
             }
             var lastCheckpoint = Date()
             for index in trainer.stagesDone..<plan.stages.count {
-                trainer.runStage(index, on: experiment.train, observer: progress)
+                // Validation after each epoch at the target k (the last stage).
+                let atTarget = index == plan.stages.count - 1
+                let trainerNow = trainer
+                trainer.runStage(index, on: experiment.train, observer: progress, afterEpoch: atTarget ? validation.map { tracker in
+                    { tracker.evaluate(trainerNow.model(itemIDs: tracker.itemIDs), epoch: trainerNow.history.count + 1) }
+                } : nil)
                 if let checkpoint, index + 1 < plan.stages.count, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
                     do {
                         try trainer.writeCheckpoint(to: checkpoint, run: run)
@@ -136,9 +185,31 @@ struct TrainCommand: ParsableCommand {
             extra.merge(["schedule": plan.kind.rawValue, "restart": "\(restart)", "epochsPerStage": "\(epochsPerStage)",
                           "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
                           "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
+            if let fromModel { extra["fromModel"] = fromModel }
+        case .compressae:
+            let dense = startingMatrix!
+            let sae = CompresSAEConfiguration(hiddenDimension: dimension, nonzeros: targetNonzeros, epochs: epochs, batchSize: batchSize,
+                                              learningRate: rate, threads: splitOptions.threads, seed: splitOptions.seed)
+            note("CompresSAE: \(dense.rows) item vectors of d = \(dense.columns) -> codes of width \(dimension) with \(targetNonzeros) nonzeros, \(epochs) epochs")
+            let autoencoder = CompresSAE(inputDimension: dense.columns, configuration: sae)
+            autoencoder.train(dense, observer: progress)
+            trained = ELSAModel(embedding: .sparse(autoencoder.encode(dense)), itemIDs: experiment.dataset.itemIDs, threads: splitOptions.threads)
+            history = autoencoder.history
+            extra.merge(["fromModel": fromModel!, "targetNonzeros": "\(targetNonzeros)",
+                         "auxiliaryWeight": "\(sae.auxiliaryWeight)"]) { $1 }
         }
-        // After a resume: the epochs trained before it (their stage set-ups are not recorded) plus this process's time.
-        let trainSeconds = secondsBeforeResume + Date().timeIntervalSince(trainStart)
+        var selectedEpoch: Int?
+        if let validation {
+            if let failure = validation.failure { throw failure }
+            if keepBest, let best = validation.best {
+                trained = best.model!
+                selectedEpoch = best.epoch
+                note(String(format: "keeping the model of epoch %d (validation recall@20 %.4f) of %d", best.epoch, best.recall, history.count))
+            }
+        }
+        // After a resume: the epochs trained before it (their stage set-ups are not recorded) plus this process's time,
+        // without the validation evaluations.
+        let trainSeconds = secondsBeforeResume + Date().timeIntervalSince(trainStart) - (validation?.seconds ?? 0)
         let result = try experiment.evaluate(trained)
         var report = experiment.report(model: model.rawValue, result: result, seconds: Date().timeIntervalSince(start))
         report.trainSeconds = trainSeconds
@@ -146,7 +217,9 @@ struct TrainCommand: ParsableCommand {
         report.dimension = dimension
         report.nonzerosPerRow = trained.embedding.nonzerosPerRow
         report.epochs = history
-        report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(learningRate)", "momentumDecayScale": "\(momentumDecayScale)",
+        if validationUsers > 0 { report.validationUsers = experiment.split.validationUsers.count }
+        report.selectedEpoch = selectedEpoch
+        report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(rate)", "momentumDecayScale": "\(momentumDecayScale)",
                              "maxOutput": maxOutput.map(String.init) ?? "all", "activation": activation.rawValue,
                              "threads": "\(splitOptions.threads)"].merging(extra) { $1 }
         print("\(model.rawValue) d=\(dimension) on \(experiment.source.name): \(String(format: "%.1f", trainSeconds)) s training, \(report.bytesPerItem!) B per item")

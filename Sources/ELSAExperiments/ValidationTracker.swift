@@ -1,0 +1,42 @@
+import Foundation
+import ELSAEvaluation
+import ELSAModels
+
+/// Evaluates the model after each epoch on the validation users (held out of training apart
+/// from the test users) and remembers the best epoch: for choosing the number of epochs
+/// without looking at the test users.
+public final class ValidationTracker {
+    public let folds: EvaluationFolds
+    public let itemIDs: [String]
+    public let threads: Int
+    public let keepBest: Bool
+    /// The evaluated epoch with the highest validation Recall@20 (the earliest on ties); its model with `keepBest`.
+    public private(set) var best: (epoch: Int, recall: Double, model: ELSAModel?)?
+    /// The first evaluation that failed (rethrown when training ends).
+    public private(set) var failure: Error?
+
+    public init(folds: EvaluationFolds, itemIDs: [String], threads: Int, keepBest: Bool) {
+        self.folds = folds
+        self.itemIDs = itemIDs
+        self.threads = threads
+        self.keepBest = keepBest
+    }
+
+    /// Seconds spent evaluating so far.
+    public private(set) var seconds = 0.0
+
+    /// Evaluates `model`, the weights after `epoch`; returns its metrics (nil if the evaluation failed).
+    public func evaluate(_ model: ELSAModel, epoch: Int) -> [String: Double]? {
+        let start = Date()
+        defer { seconds += Date().timeIntervalSince(start) }
+        do {
+            let metrics = try Evaluator(threadCount: threads).evaluate(model, on: folds).metrics
+            let recall = metrics["recall@20"] ?? 0
+            if best == nil || recall > best!.recall { best = (epoch, recall, keepBest ? model : nil) }
+            return metrics
+        } catch {
+            if failure == nil { failure = error }
+            return nil
+        }
+    }
+}
