@@ -26,7 +26,7 @@ struct BenchOutputs {
 
     static func methods(of runs: [BenchRun]) -> [String] {
         let order = ["exponential-restart-", "exponential-", "stepwise-restart-", "stepwise-", "linear-restart-", "linear-", "constant-",
-                     "elsa-dense-", "elsa-pruned-", "compressae-", "ease-pruned-"]
+                     "elsa-dense-", "elsa-pruned-", "compressae-tuned-", "compressae-", "ease-pruned-"]
         func rank(_ run: BenchRun) -> Int { order.firstIndex { run.id.hasPrefix($0) } ?? order.count }
         var seen: [String] = []
         for run in runs.filter({ $0.budget != nil }).sorted(by: { rank($0) < rank($1) }) where !seen.contains(run.method) {

@@ -76,6 +76,9 @@ struct TrainCommand: ParsableCommand {
         if validationUsers < 0 { throw ValidationError("--validation-users must not be negative") }
         if keepBest && validationUsers == 0 { throw ValidationError("--keep-best needs --validation-users") }
         if validationUsers > 0 && model == .compressae { throw ValidationError("--validation-users is for --model elsa or compressed-elsa") }
+        if let fromModel, !FileManager.default.fileExists(atPath: fromModel) {
+            throw ValidationError("\(fromModel): no such model file (--from-model)")
+        }
         if fromModel != nil && model == .elsa { throw ValidationError("--from-model is for --model compressed-elsa or compressae") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model != .compressedELSA { throw ValidationError("--checkpoint is for --model compressed-elsa") }

@@ -24,8 +24,16 @@ func tinyStudyPreset() -> BenchPreset {
     }
     let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
     for method in ["Compressed ELSA (exponential, restart)", "Sparse training, constant k", "Dense ELSA at the budget (d = 2k)",
-                   "Dense ELSA pruned to top-k after training", "Dense ELSA + CompresSAE (top-k sparse autoencoder)", "EASE pruned to top-k"] {
+                   "Dense ELSA pruned to top-k after training", "Dense ELSA + CompresSAE (top-k sparse autoencoder)", "Dense ELSA + CompresSAE, codes tuned by compressed ELSA",
+                   "EASE pruned to top-k"] {
         #expect(table.contains("| \(method) |"), "\(method) missing from the table")
+    }
+    // Tuned codes: the same autoencoder's codes (its seconds counted) plus the tuning epochs at k.
+    for budget in tinyStudyPreset().budgets {
+        let codes = try #require(study.runs.first { $0.id == "compressae-k\(budget / 8)" })
+        let tuned = try #require(study.runs.first { $0.id == "compressae-tuned-k\(budget / 8)" })
+        #expect(tuned.epochs.map(\.k) == Array(repeating: budget / 8, count: BenchStudy.compressaeTuneEpochs))
+        #expect(tuned.trainSeconds > codes.trainSeconds && tuned.dimension == codes.dimension)
     }
     // Byte accounting: sparse runs 8 B per nonzero, dense runs 4 B per factor.
     for run in study.runs where run.budget != nil { #expect(run.bytesPerItem == run.budget) }
@@ -40,6 +48,14 @@ func tinyStudyPreset() -> BenchPreset {
     #expect(secondLines.first?.contains("\(study.runIDs.count) already done") == true)
     #expect(!secondLines.contains { $0.contains("epoch") })
     #expect(again.orderedRuns().map(\.metrics) == study.orderedRuns().map(\.metrics))
+    // A lost tuned run is trained again from the saved codes (no second autoencoder), to the same metrics.
+    let lost = "compressae-tuned-k\(tinyStudyPreset().budgets[0] / 8)"
+    try FileManager.default.removeItem(atPath: "\(directory)/runs/\(lost).json")
+    var thirdLines: [String] = []
+    let third = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: directory, ablation: false) { thirdLines.append($0) }
+    try third.run()
+    #expect(!thirdLines.contains { $0.contains("CompresSAE h =") })
+    #expect(third.runs.first { $0.id == lost }?.metrics == study.runs.first { $0.id == lost }?.metrics)
 }
 
 @Test func distinctEpochsCountSharedStagesOnce() throws {
