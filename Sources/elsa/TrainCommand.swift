@@ -149,6 +149,7 @@ struct TrainCommand: ParsableCommand {
             let initial = startingMatrix ?? XavierInitializer.matrix(rows: items, columns: dimension, seed: splitOptions.seed)
             let run = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
                 + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
+                + (validationUsers > 0 ? ", \(validationUsers) validation users" : "") + (fromModel.map { ", started from \($0)" } ?? "")
             var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
                                                 carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                                 initial: initial)
