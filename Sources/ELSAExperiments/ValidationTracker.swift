@@ -14,6 +14,8 @@ public final class ValidationTracker {
     public private(set) var best: (epoch: Int, recall: Double, model: ELSAModel?)?
     /// The first evaluation that failed (rethrown when training ends).
     public private(set) var failure: Error?
+    /// Seconds spent evaluating so far.
+    public private(set) var seconds = 0.0
 
     public init(folds: EvaluationFolds, itemIDs: [String], threads: Int, keepBest: Bool) {
         self.folds = folds
@@ -21,9 +23,6 @@ public final class ValidationTracker {
         self.threads = threads
         self.keepBest = keepBest
     }
-
-    /// Seconds spent evaluating so far.
-    public private(set) var seconds = 0.0
 
     /// Evaluates `model`, the weights after `epoch`; returns its metrics (nil if the evaluation failed).
     public func evaluate(_ model: ELSAModel, epoch: Int) -> [String: Double]? {
