@@ -82,11 +82,11 @@ public final class CompressedELSATrainer {
 
     /// Runs stage `index` of the schedule (stages must run in order), or a stage with another
     /// `k` and `epochs` (used to fork a shared schedule prefix toward a larger target).
-    /// `afterEpoch` runs after each epoch of the stage (the trainer holds that epoch's weights);
-    /// metrics it returns are stored as the epoch's `validation` before the observer hears of it.
+    /// `afterEpoch` runs after each epoch of the stage with its number (the trainer holds that epoch's
+    /// weights); metrics it returns are stored as the epoch's `validation` before the observer hears of it.
     public func runStage(_ index: Int, k overrideK: Int? = nil, epochs overrideEpochs: Int? = nil,
                          on interactions: CSRMatrix, observer: TrainingObserver? = nil,
-                         afterEpoch: (() -> [String: Double]?)? = nil) {
+                         afterEpoch: ((Int) -> [String: Double]?)? = nil) {
         precondition(interactions.columns == itemCount, "data has \(interactions.columns) items, the model \(itemCount)")
         let stage = schedule.stages[index]
         let k = overrideK ?? stage.k
@@ -118,7 +118,7 @@ public final class CompressedELSATrainer {
                     weights = .sparse(embedding)
                 }
                 var finished = report
-                finished.validation = afterEpoch?()
+                finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
                 history.append(finished)
                 observer?.epochFinished(finished)
             }

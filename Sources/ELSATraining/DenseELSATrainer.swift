@@ -42,10 +42,10 @@ public final class DenseELSATrainer {
     }
 
     /// Trains `epochs` epochs (default: the configuration's) on `interactions` (users x items).
-    /// `afterEpoch` runs after each epoch (the trainer holds that epoch's weights); metrics it
-    /// returns are stored as the epoch's `validation` before the observer hears of the epoch.
+    /// `afterEpoch` runs after each epoch with its number (the trainer holds that epoch's weights);
+    /// metrics it returns are stored as the epoch's `validation` before the observer hears of the epoch.
     public func train(_ interactions: CSRMatrix, epochs: Int? = nil, observer: TrainingObserver? = nil,
-                      afterEpoch: (() -> [String: Double]?)? = nil) {
+                      afterEpoch: ((Int) -> [String: Double]?)? = nil) {
         precondition(interactions.columns == parameters.rows,
                      "data has \(interactions.columns) items, the model \(parameters.rows)")
         let total = epochs ?? configuration.epochs
@@ -57,7 +57,7 @@ public final class DenseELSATrainer {
                     step.run(batch: batch, parameters: &parameters, optimizer: optimizer, activation: configuration.activation)
                 }
                 var finished = report
-                finished.validation = afterEpoch?()
+                finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
                 history.append(finished)
                 observer?.epochFinished(finished)
             }
@@ -72,6 +72,7 @@ public final class DenseELSATrainer {
 
 /// One pass over the users in seeded batches, shared by dense and sparse trainers.
 enum EpochRunner {
+
     static func run(epoch: Int, interactions: CSRMatrix, configuration: TrainingConfiguration, k: Int, stage: Int,
                     observer: TrainingObserver?, step: (TrainingBatch) -> Double) -> EpochReport {
         let start = ContinuousClock.now

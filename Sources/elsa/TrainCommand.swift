@@ -139,7 +139,7 @@ struct TrainCommand: ParsableCommand {
         case .elsa:
             let trainer = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration)
             trainer.train(experiment.train, observer: progress,
-                          afterEpoch: validation.map { tracker in { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: trainer.history.count + 1) } })
+                          afterEpoch: validation.map { tracker in { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: $0) } })
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
         case .compressedELSA:
@@ -173,7 +173,7 @@ struct TrainCommand: ParsableCommand {
                 let atTarget = index == plan.stages.count - 1
                 let trainerNow = trainer
                 trainer.runStage(index, on: experiment.train, observer: progress, afterEpoch: atTarget ? validation.map { tracker in
-                    { tracker.evaluate(trainerNow.model(itemIDs: tracker.itemIDs), epoch: trainerNow.history.count + 1) }
+                    { tracker.evaluate(trainerNow.model(itemIDs: tracker.itemIDs), epoch: $0) }
                 } : nil)
                 if let checkpoint, index + 1 < plan.stages.count, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
                     do {

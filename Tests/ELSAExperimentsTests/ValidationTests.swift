@@ -26,9 +26,9 @@ private func plantedSplit() throws -> (data: SyntheticDataset, split: StrongGene
         var models: [Int: ELSAModel] = [:]
         let last = schedule.stages.count - 1
         for index in schedule.stages.indices {
-            trainer.runStage(index, on: split.train, afterEpoch: index < last ? nil : {
+            trainer.runStage(index, on: split.train, afterEpoch: index < last ? nil : { epoch in
+                #expect(epoch == trainer.history.count + 1)  // the number of the epoch just trained
                 let model = trainer.model(itemIDs: ids)
-                let epoch = trainer.history.count + 1
                 models[epoch] = model
                 return tracker.evaluate(model, epoch: epoch)
             })
@@ -58,8 +58,9 @@ private func plantedSplit() throws -> (data: SyntheticDataset, split: StrongGene
     let (data, split) = try plantedSplit()
     let trainer = DenseELSATrainer(itemCount: data.dataset.itemCount, configuration: TrainingConfiguration(dimension: 8, epochs: 3, batchSize: 64, seed: 1))
     var calls = 0
-    trainer.train(split.train) {
+    trainer.train(split.train) { epoch in
         calls += 1
+        #expect(epoch == calls)
         #expect(trainer.history.count == calls - 1)  // runs before the epoch is recorded
         return ["calls": Double(calls)]
     }
