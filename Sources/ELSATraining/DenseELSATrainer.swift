@@ -79,12 +79,17 @@ enum EpochRunner {
         let schedule = BatchSchedule(users: interactions.rows, batchSize: configuration.batchSize,
                                      seed: configuration.seed, epoch: epoch)
         var generator = SeededGenerator(seed: configuration.seed, stream: 0xBA7C4 &+ UInt64(epoch))
+        // A stream of its own, so that runs without dropout draw exactly what they drew before it existed.
+        var dropoutGenerator = SeededGenerator(seed: configuration.seed, stream: 0xD80F_0000 &+ UInt64(epoch))
         var lossSum = 0.0
         var counted = 0
         for (index, users) in schedule.batches.enumerated() {
             let rows = interactions.selectingRows(users)
             if rows.nonzeroCount == 0 { continue }
-            let batch = TrainingBatch(rows: rows, maxOutput: configuration.maxOutput, generator: &generator)
+            let input = configuration.inputDropout > 0
+                ? TrainingBatch.droppingEntries(of: rows, probability: configuration.inputDropout, generator: &dropoutGenerator)
+                : nil
+            let batch = TrainingBatch(rows: rows, inputRows: input, maxOutput: configuration.maxOutput, generator: &generator)
             lossSum += step(batch)
             counted += 1
             observer?.batchFinished(epoch: epoch, batch: index + 1, of: schedule.batches.count, loss: lossSum / Double(counted))

@@ -78,8 +78,8 @@ public final class DenseTrainingStep: @unchecked Sendable {
                 }
             }
         }}}}
-        // 2. H = x Â_O (batch rows over output coordinates).
-        let hidden = batch.targetRows.multiplied(by: normalized, threads: threads)   // b x d
+        // 2. H = x Â_O (the input rows over output coordinates).
+        let hidden = batch.inputTargetRows.multiplied(by: normalized, threads: threads)   // b x d
         // 3. Pᵀ = Â_O Hᵀ.
         var clock = ContinuousClock.now
         if predictions.rows != n || predictions.columns != b { predictions = DenseMatrix(rows: n, columns: b) }
@@ -93,7 +93,7 @@ public final class DenseTrainingStep: @unchecked Sendable {
         gemmSeconds += seconds(since: clock)
         // 4. Gᵀ in place.
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
-                                                 activation: activation, threads: threads)
+                                                 inputRows: batch.inputTargetRows, activation: activation, threads: threads)
         clock = ContinuousClock.now
         // 5. dÂ_O = Gᵀ H and 6. GA = G Â_O.
         predictions.storage.withUnsafeBufferPointer { g in
@@ -112,15 +112,15 @@ public final class DenseTrainingStep: @unchecked Sendable {
         // 7. dÂ_S += xᵀ GA; 8. normalization backward; 9. Nadam on rows O.
         let coefficients = optimizer?.beginStep()
         let probe = Nadam(parameterCount: 1)  // unused stand-in when only the gradient is wanted
-        let usersOfOutput = batch.usersOfOutput
+        let usersOfInput = batch.usersOfInput
         parameters.storage.withUnsafeMutableBufferPointer { a in
         normalized.storage.withUnsafeBufferPointer { an in
         gradient.storage.withUnsafeMutableBufferPointer { da in
         hiddenGradient.storage.withUnsafeBufferPointer { ga in
         norms.withUnsafeBufferPointer { normBuffer in
         outputs.items.withUnsafeBufferPointer { items in
-        usersOfOutput.rowOffsets.withUnsafeBufferPointer { userOffsets in
-        usersOfOutput.columnIndices.withUnsafeBufferPointer { users in
+        usersOfInput.rowOffsets.withUnsafeBufferPointer { userOffsets in
+        usersOfInput.columnIndices.withUnsafeBufferPointer { users in
         (mask ?? []).withUnsafeBufferPointer { maskBuffer in
         (optimizer ?? probe).withMoments { momentum, velocity in
             let s = BackwardPointers(a: a.baseAddress!, an: an.baseAddress!, da: da.baseAddress!, ga: ga.baseAddress!,

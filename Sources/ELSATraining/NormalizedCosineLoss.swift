@@ -9,7 +9,8 @@ import ELSASparse
 /// (x Â Âᵀ)ᵀ over the output rows (n_out x b, the batch dimension contiguous); the
 /// kernel subtracts the targets (P = x Â Âᵀ − x) and overwrites it with
 /// G = dL/dP (zero where the activation blocks the gradient). The targets are the
-/// batch rows with their columns given as output rows (`targetRows`, b rows over n_out).
+/// batch rows with their columns given as output rows (`targetRows`, b rows over n_out);
+/// the input x is the same rows, or a subset of their entries under input dropout (`inputRows`).
 ///
 /// With ‖z‖ guarded as √max(Σz², 1e-12) (as Keras's l2_normalize does):
 /// dL/dz_u = (2 / (b n ‖z‖)) (ẑ (ẑ·ŷ) − ŷ) = α_u z − β_u y,
@@ -17,12 +18,16 @@ import ELSASparse
 public enum NormalizedCosineLoss {
     /// Overwrites `predictions` (Pᵀ) with dL/dP and returns the batch's mean loss.
     /// Users are split into contiguous ranges per thread, so the result does not depend on `threads`.
-    /// - Precondition: `targetRows.rows == predictions.columns`, `targetRows.columns == predictions.rows`.
-    public static func gradient(predictions: inout DenseMatrix, targetRows: CSRMatrix,
+    /// - Precondition: `targetRows.rows == predictions.columns`, `targetRows.columns == predictions.rows`,
+    ///   and `inputRows` (default `targetRows`) has the same shape.
+    public static func gradient(predictions: inout DenseMatrix, targetRows: CSRMatrix, inputRows: CSRMatrix? = nil,
                                 activation: Activation, threads: Int) -> Double {
         let outputs = predictions.rows, users = predictions.columns
         precondition(targetRows.rows == users && targetRows.columns == outputs,
                      "targets must be \(users) x \(outputs), got \(targetRows.rows) x \(targetRows.columns)")
+        let inputRows = inputRows ?? targetRows
+        precondition(inputRows.rows == users && inputRows.columns == outputs,
+                     "inputs must be \(users) x \(outputs), got \(inputRows.rows) x \(inputRows.columns)")
         if users == 0 { return 0 }
         let slots = max(1, min(threads, users / 8))
         var losses = [Double](repeating: 0, count: users)
@@ -30,15 +35,18 @@ public enum NormalizedCosineLoss {
         losses.withUnsafeMutableBufferPointer { lossBuffer in
         targetRows.rowOffsets.withUnsafeBufferPointer { offsets in
         targetRows.columnIndices.withUnsafeBufferPointer { targets in
-            let shared = Shared(p: p.baseAddress!, losses: lossBuffer.baseAddress!, offsets: offsets, targets: targets)
+        inputRows.rowOffsets.withUnsafeBufferPointer { inputOffsets in
+        inputRows.columnIndices.withUnsafeBufferPointer { inputs in
+            let shared = Shared(p: p.baseAddress!, losses: lossBuffer.baseAddress!, offsets: offsets, targets: targets,
+                                inputOffsets: inputOffsets, inputs: inputs)
             DispatchQueue.concurrentPerform(iterations: slots) { slot in
                 let lower = users * slot / slots, upper = users * (slot + 1) / slots
                 let width = upper - lower
                 var squares = [Float](repeating: 0, count: width)
-                // P = x Â Âᵀ − x: subtract the batch's own items.
+                // P = x Â Âᵀ − x: subtract the input's own items.
                 for user in lower..<upper {
-                    for q in shared.offsets[user]..<shared.offsets[user + 1] {
-                        shared.p[Int(shared.targets[q]) * users + user] -= 1
+                    for q in shared.inputOffsets[user]..<shared.inputOffsets[user + 1] {
+                        shared.p[Int(shared.inputs[q]) * users + user] -= 1
                     }
                 }
                 // z = activation(P) in place, Σ z² per user (eight users per SIMD vector; each
@@ -118,7 +126,7 @@ public enum NormalizedCosineLoss {
                     }
                 }
             }
-        }}}}
+        }}}}}}
         return losses.reduce(0, +) / Double(users)
     }
 
@@ -170,5 +178,7 @@ public enum NormalizedCosineLoss {
         let losses: UnsafeMutablePointer<Double>
         let offsets: UnsafeBufferPointer<Int>
         let targets: UnsafeBufferPointer<Int32>
+        let inputOffsets: UnsafeBufferPointer<Int>
+        let inputs: UnsafeBufferPointer<Int32>
     }
 }

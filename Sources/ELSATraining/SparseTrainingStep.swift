@@ -52,12 +52,12 @@ public final class SparseTrainingStep: @unchecked Sendable {
         if predictions.rows != n || predictions.columns != b { predictions = DenseMatrix(rows: n, columns: b) }
         if hiddenGradient.rows != d || hiddenGradient.columns != b { hiddenGradient = DenseMatrix(rows: d, columns: b) }
         phaseSeconds.workspaces += clock.lap()
-        normalized.inputProduct(batch: batch.rows, into: &hidden, threads: threads)                             // d x b
+        normalized.inputProduct(batch: batch.inputRows, into: &hidden, threads: threads)                             // d x b
         phaseSeconds.inputProduct += clock.lap()
         normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, into: &predictions, threads: threads)  // n_out x b
         phaseSeconds.outputProduct += clock.lap()
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
-                                                 activation: activation, threads: threads)
+                                                 inputRows: batch.inputTargetRows, activation: activation, threads: threads)
         if gradient.count != weights.values.count {
             gradient = [Float](repeating: 0, count: weights.values.count)
         } else {
@@ -69,7 +69,7 @@ public final class SparseTrainingStep: @unchecked Sendable {
         phaseSeconds.outputGradient += clock.lap()
         normalized.hiddenGradient(outputs: batch.outputs, upstreamTransposed: predictions, into: &hiddenGradient, threads: threads)
         phaseSeconds.hiddenGradient += clock.lap()
-        normalized.accumulateInputGradient(batchTransposed: batch.rows.transposed(), hiddenGradientTransposed: hiddenGradient,
+        normalized.accumulateInputGradient(batchTransposed: batch.inputRows.transposed(), hiddenGradientTransposed: hiddenGradient,
                                            into: &gradient, threads: threads)
         phaseSeconds.inputGradient += clock.lap()
         normalized.backpropagateRowNormalization(gradient: &gradient, norms: norms, threads: threads)

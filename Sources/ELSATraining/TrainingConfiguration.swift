@@ -12,10 +12,14 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// Threads for Dispatch kernels and BLAS (never both at once).
     public var threads: Int = 2
     public var seed: UInt64 = 42
+    /// Probability with which each (user, item) of a batch's input is dropped (the targets keep
+    /// every item): a denoising regularizer, not in the paper (0: off, the paper's training).
+    public var inputDropout: Double = 0
 
     public init(dimension: Int = 256, epochs: Int = 10, batchSize: Int = 1024, maxOutput: Int = Int.max,
                 optimizer: NadamConfiguration = NadamConfiguration(), activation: Activation = .relu6,
-                threads: Int = 2, seed: UInt64 = 42) {
+                threads: Int = 2, seed: UInt64 = 42, inputDropout: Double = 0) {
+        precondition(inputDropout >= 0 && inputDropout < 1, "input dropout must be in [0, 1), got \(inputDropout)")
         self.dimension = dimension
         self.epochs = epochs
         self.batchSize = batchSize
@@ -24,6 +28,25 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         self.activation = activation
         self.threads = threads
         self.seed = seed
+        self.inputDropout = inputDropout
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case dimension, epochs, batchSize, maxOutput, optimizer, activation, threads, seed, inputDropout
+    }
+
+    /// Decodes configurations written before `inputDropout` existed as having none.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dimension = try container.decode(Int.self, forKey: .dimension)
+        epochs = try container.decode(Int.self, forKey: .epochs)
+        batchSize = try container.decode(Int.self, forKey: .batchSize)
+        maxOutput = try container.decode(Int.self, forKey: .maxOutput)
+        optimizer = try container.decode(NadamConfiguration.self, forKey: .optimizer)
+        activation = try container.decode(Activation.self, forKey: .activation)
+        threads = try container.decode(Int.self, forKey: .threads)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        inputDropout = try container.decodeIfPresent(Double.self, forKey: .inputDropout) ?? 0
     }
 }
 

@@ -26,6 +26,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output columns per batch (batch items plus sampled negatives); omit for all items.")
     var maxOutput: Int?
     @Option(help: "Activation on the training prediction: relu or relu6.") var activation: Activation = .relu6
+    @Option(help: "elsa and compressed-elsa: drop each item of a training user's input with this probability in every batch (the targets keep them all); a denoising regularizer, not in the paper. 0: off.")
+    var inputDropout: Double = 0
 
     @Option(help: "Save the trained model here (atomically).") var output: String?
 
@@ -64,6 +66,8 @@ struct TrainCommand: ParsableCommand {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let maxOutput, maxOutput < 1 { throw ValidationError("--max-output must be at least 1") }
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if !(inputDropout >= 0 && inputDropout < 1) { throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)") }
+        if inputDropout > 0 && model == .compressae { throw ValidationError("--input-dropout is for --model elsa or compressed-elsa") }
         if !(momentumDecayScale >= 0) { throw ValidationError("--momentum-decay-scale must not be negative, got \(momentumDecayScale)") }
         if model == .compressedELSA && fromModel == nil { _ = try sparsificationSchedule(dimension: dimension ?? 256) }
         if model == .compressae {
@@ -127,7 +131,7 @@ struct TrainCommand: ParsableCommand {
         let configuration = TrainingConfiguration(
             dimension: dimension, epochs: epochs, batchSize: batchSize, maxOutput: maxOutput ?? Int.max,
             optimizer: NadamConfiguration(learningRate: rate, momentumDecayScale: momentumDecayScale), activation: activation,
-            threads: splitOptions.threads, seed: splitOptions.seed)
+            threads: splitOptions.threads, seed: splitOptions.seed, inputDropout: inputDropout)
         let progress = ProgressPrinter()
         let trainStart = Date()
         var trained: ELSAModel
@@ -226,6 +230,7 @@ struct TrainCommand: ParsableCommand {
         report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(rate)", "momentumDecayScale": "\(momentumDecayScale)",
                              "maxOutput": maxOutput.map(String.init) ?? "all", "activation": activation.rawValue,
                              "threads": "\(splitOptions.threads)"].merging(extra) { $1 }
+        if inputDropout > 0 { report.parameters["inputDropout"] = "\(inputDropout)" }
         print("\(model.rawValue) d=\(dimension) on \(experiment.source.name): \(String(format: "%.1f", trainSeconds)) s training, \(report.bytesPerItem!) B per item")
         print(report.metricsTable)
         if let output {

@@ -3,8 +3,9 @@ import ELSASparse
 @testable import ELSATraining
 
 /// ELSA's batch loss computed directly from its definition in Double, for finite differences.
-/// A: items x d (raw); rows: b x items; outputs: the output items; relu6 or relu.
-func referenceLoss(parameters a: [Double], items: Int, dimension d: Int, rows: CSRMatrix,
+/// A: items x d (raw); rows: b x items, the targets; inputRows: the input (default `rows`);
+/// outputs: the output items; relu6 or relu.
+func referenceLoss(parameters a: [Double], items: Int, dimension d: Int, rows: CSRMatrix, inputRows: CSRMatrix? = nil,
                    outputs: [Int], activation: Activation) -> Double {
     var normalized = a
     for i in 0..<items {
@@ -16,14 +17,15 @@ func referenceLoss(parameters a: [Double], items: Int, dimension d: Int, rows: C
     var total = 0.0
     for u in 0..<rows.rows {
         let history = Set(rows.columns(ofRow: u).map(Int.init))
+        let input = Set((inputRows ?? rows).columns(ofRow: u).map(Int.init))
         var h = [Double](repeating: 0, count: d)
-        for i in history { for j in 0..<d { h[j] += normalized[i * d + j] } }
+        for i in input { for j in 0..<d { h[j] += normalized[i * d + j] } }
         var z = [Double](), y = [Double]()
         for o in outputs {
             var p = 0.0
             for j in 0..<d { p += h[j] * normalized[o * d + j] }
             let target = history.contains(o) ? 1.0 : 0.0
-            p -= target
+            if input.contains(o) { p -= 1 }   // P = x Â Âᵀ − x
             let activated = activation == .relu ? max(p, 0) : min(max(p, 0), 6)
             z.append(activated)
             y.append(target)

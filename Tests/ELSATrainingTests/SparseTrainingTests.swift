@@ -21,13 +21,14 @@ func mask(of pattern: FixedPatternEmbedding) -> [UInt8] {
     return mask
 }
 
-@Test(arguments: [(3, Int.max, 1), (3, 9, 2), (6, Int.max, 2)])
-func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: Int) {
+@Test(arguments: [(3, Int.max, 1, false), (3, 9, 2, false), (6, Int.max, 2, false), (3, Int.max, 2, true), (6, 9, 1, true)])
+func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: Int, droppedInput: Bool) {
     let items = 12, d = 8
     let pattern = randomPattern(items: items, dimension: d, k: k, seed: 21)
     let rows = smallBatchRows(items: items)
     var generator = SeededGenerator(seed: 4)
-    let batch = TrainingBatch(rows: rows, maxOutput: maxOutput, generator: &generator)
+    let batch = TrainingBatch(rows: rows, inputRows: droppedInput ? smallBatchInput(items: items) : nil,
+                              maxOutput: maxOutput, generator: &generator)
     let (sparseLoss, sparseGradient) = SparseTrainingStep(threads: threads).gradient(batch: batch, weights: pattern, activation: .relu6)
     let (denseLoss, denseGradient) = DenseTrainingStep(threads: 1).gradient(batch: batch, parameters: pattern.toDense(),
                                                                             activation: .relu6, mask: mask(of: pattern))
@@ -47,15 +48,20 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
     for index in m.indices where m[index] == 0 { #expect(denseGradient.storage[index] == 0) }
 }
 
-@Test func sparseGradientMatchesFiniteDifferencesAtStoredEntries() {
+@Test(arguments: [false, true])
+func sparseGradientMatchesFiniteDifferencesAtStoredEntries(droppedInput: Bool) {
     let items = 12, d = 8, k = 4
     let pattern = randomPattern(items: items, dimension: d, k: k, seed: 33)
     let rows = smallBatchRows(items: items)
-    let batch = TrainingBatch(rows: rows, outputs: OutputItemSelection(allItemsOf: items))
+    let input = droppedInput ? smallBatchInput(items: items) : nil
+    let batch = TrainingBatch(rows: rows, inputRows: input, outputs: OutputItemSelection(allItemsOf: items))
     let (loss, gradient) = SparseTrainingStep(threads: 1).gradient(batch: batch, weights: pattern, activation: .relu6)
     let base = pattern.toDense().storage.map(Double.init)
     let outputs = Array(0..<items)
-    #expect(abs(loss - referenceLoss(parameters: base, items: items, dimension: d, rows: rows, outputs: outputs, activation: .relu6)) < 1e-5)
+    func reference(_ a: [Double]) -> Double {
+        referenceLoss(parameters: a, items: items, dimension: d, rows: rows, inputRows: input, outputs: outputs, activation: .relu6)
+    }
+    #expect(abs(loss - reference(base)) < 1e-5)
     var differenceSquared = 0.0, normSquared = 0.0
     let h = 1e-5
     for item in 0..<items {
@@ -63,8 +69,7 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
             let index = item * d + Int(pattern.columnIndices[p])
             var plus = base, minus = base
             plus[index] += h; minus[index] -= h
-            let numeric = (referenceLoss(parameters: plus, items: items, dimension: d, rows: rows, outputs: outputs, activation: .relu6)
-                           - referenceLoss(parameters: minus, items: items, dimension: d, rows: rows, outputs: outputs, activation: .relu6)) / (2 * h)
+            let numeric = (reference(plus) - reference(minus)) / (2 * h)
             differenceSquared += (Double(gradient[p]) - numeric) * (Double(gradient[p]) - numeric)
             normSquared += numeric * numeric
         }
