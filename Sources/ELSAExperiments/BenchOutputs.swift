@@ -42,7 +42,8 @@ struct BenchOutputs {
                      "\(data.userCount) users, \(data.itemCount) items, \(data.interactionCount) interactions; "
                         + "\(study.experiment.split.testUsers.count) test users x 5 folds (strong generalization), seed \(study.seed).",
                      "Preset `\(preset.name)`: D = \(preset.dimension), E = \(preset.epochsPerStage)"
-                        + (preset.targetEpochs.map { ", \($0) epochs at the target" } ?? "") + ", dense epochs \(preset.denseEpochs), "
+                        + (preset.targetEpochs.map { ", \($0) epochs at the target" } ?? "")
+                        + (preset.inputDropout.map { ", input dropout \($0) in every ELSA training" } ?? "") + ", dense epochs \(preset.denseEpochs), "
                         + "batch \(preset.batchSize), EASE lambda \(preset.lambda), CompresSAE h = \(preset.saeHidden).", ""]
         lines.append("Uncompressed references:")
         lines.append("")

@@ -8,6 +8,9 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     /// Epochs at the target k of every sparse schedule; nil: E (the paper). Absent from the
     /// fingerprint of studies that do not set it, so their finished runs stay valid.
     public var targetEpochs: Int?
+    /// Input dropout of every ELSA training of the study (dense and sparse; see
+    /// `TrainingConfiguration.inputDropout`); nil: none (the paper), absent from the fingerprint.
+    public var inputDropout: Double?
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int
     public var batchSize: Int

@@ -182,7 +182,7 @@ public final class BenchStudy {
 
     func configuration(dimension: Int, epochs: Int) -> TrainingConfiguration {
         TrainingConfiguration(dimension: dimension, epochs: epochs, batchSize: preset.batchSize, maxOutput: preset.maxOutput,
-                              threads: threads, seed: seed)
+                              threads: threads, seed: seed, inputDropout: preset.inputDropout ?? 0)
     }
 
     private func runEASE() throws {

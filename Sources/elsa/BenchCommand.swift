@@ -17,6 +17,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Override the preset's dimension D.") var dimension: Int?
     @Option(help: "Override the preset's epochs per stage E.") var epochsPerStage: Int?
     @Option(help: "Epochs at the target k of the sparse schedules (default: E, as in the paper).") var targetEpochs: Int?
+    @Option(help: "Input dropout in every ELSA training of the study, dense and sparse (see elsa train --input-dropout; default none, as in the paper).")
+    var inputDropout: Double?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -43,6 +45,9 @@ struct BenchCommand: ParsableCommand {
                               ("--batch-size", batchSize), ("--max-output", maxOutput), ("--sae-hidden", saeHidden), ("--test-users", testUsers)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
+        if let inputDropout, !(inputDropout >= 0 && inputDropout < 1) {
+            throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)")
+        }
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         let known = BenchStudy.families.union(BenchStudy.scheduleFamilyNames)
@@ -68,6 +73,7 @@ struct BenchCommand: ParsableCommand {
         if let dimension { chosen.dimension = dimension }
         if let epochsPerStage { chosen.epochsPerStage = epochsPerStage }
         if let targetEpochs { chosen.targetEpochs = targetEpochs }
+        if let inputDropout, inputDropout > 0 { chosen.inputDropout = inputDropout }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }
@@ -84,7 +90,7 @@ struct BenchCommand: ParsableCommand {
         let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
-        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")), output \(folder)")
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
         study.checkpointInterval = checkpointMinutes * 60

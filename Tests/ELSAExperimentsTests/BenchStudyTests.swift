@@ -231,3 +231,31 @@ enum ELSATrainingSchedules {
     #expect(actual.map { $0.epochs.map(\.loss) } == expected.map { $0.epochs.map(\.loss) })
     #expect(!FileManager.default.fileExists(atPath: "\(second)/runs/exponential-restart.checkpoint"))
 }
+
+@Test func inputDropoutReachesEveryELSATrainingOfAStudyAndKeepsOldFingerprints() throws {
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("inputDropout"))
+    var dropped = tinyStudyPreset()
+    dropped.inputDropout = 0.5
+    #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(dropped)) == dropped)
+
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
+                                                                       interactionsPerUser: 10, seed: 4))
+    let experiment = try Experiment(source: source, testUsers: 40, seed: 6, threads: 2)
+    var losses: [[Double]] = []
+    for preset in [tinyStudyPreset(), dropped] {
+        let directory = temporaryDirectory().path
+        let study = BenchStudy(experiment: experiment, preset: preset, outputDirectory: directory, ablation: false) { _ in }
+        study.only = ["pruned", "dense", "exponential-restart"]
+        try study.run()
+        let trained = try ["elsa-full", "elsa-dense-d16", "exponential-restart-k4"].map { id in
+            try #require(study.runs.first { $0.id == id })
+        }
+        losses.append(trained.flatMap { $0.epochs.map(\.loss) })
+        let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
+        #expect(table.contains("input dropout 0.5") == (preset.inputDropout != nil))
+    }
+    // Every epoch, dense and sparse, trained on other inputs (the first batch already differs).
+    #expect(losses[0].count == losses[1].count)
+    for (plain, withDropout) in zip(losses[0], losses[1]) { #expect(plain != withDropout) }
+}
