@@ -7,8 +7,16 @@ import ELSAModels
 import ELSASparse
 @testable import ELSAExperiments
 
+/// The folder of this test process's files, removed when the process exits.
+private let processFolder: URL = {
+    func folder() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("elsa-experiments-tests-\(getpid())") }
+    atexit { try? FileManager.default.removeItem(at: folder()) }
+    return folder()
+}()
+
+/// A fresh folder inside the process's folder.
 func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("elsa-experiments-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    let url = processFolder.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -6,10 +6,16 @@ import ELSALinearAlgebra
 import ELSASparse
 @testable import ELSAModels
 
+/// The folder of this test process's files, removed when the process exits.
+private let processFolder: URL = {
+    func folder() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("elsa-models-tests-\(getpid())") }
+    atexit { try? FileManager.default.removeItem(at: folder()) }
+    try? FileManager.default.createDirectory(at: folder(), withIntermediateDirectories: true)
+    return folder()
+}()
+
 func temporaryPath(_ name: String) -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("elsa-tests-\(getpid())")
-    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory.appendingPathComponent(name).path
+    processFolder.appendingPathComponent(name).path
 }
 
 @Test func denseAndSparseModelsRoundTrip() throws {
