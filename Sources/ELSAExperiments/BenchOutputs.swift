@@ -38,12 +38,16 @@ struct BenchOutputs {
     func table() -> String {
         let preset = study.preset
         let data = study.experiment.dataset
+        // Overrides beyond the paper's training appear only when set.
+        var overrides = preset.targetEpochs.map { ", \($0) epochs at the target" } ?? ""
+        if let dropout = preset.inputDropout { overrides += ", input dropout \(dropout) in every ELSA training" }
+        if let rate = preset.learningRate { overrides += ", learning rate \(rate)" }
+        if let activation = preset.activation { overrides += ", activation \(activation.rawValue)" }
         var lines = ["# Compression study: \(study.experiment.source.name)", "",
                      "\(data.userCount) users, \(data.itemCount) items, \(data.interactionCount) interactions; "
                         + "\(study.experiment.split.testUsers.count) test users x 5 folds (strong generalization), seed \(study.seed).",
-                     "Preset `\(preset.name)`: D = \(preset.dimension), E = \(preset.epochsPerStage)"
-                        + (preset.targetEpochs.map { ", \($0) epochs at the target" } ?? "")
-                        + (preset.inputDropout.map { ", input dropout \($0) in every ELSA training" } ?? "") + ", dense epochs \(preset.denseEpochs), "
+                     "Preset `\(preset.name)`: D = \(preset.dimension), E = \(preset.epochsPerStage)" + overrides
+                        + ", dense epochs \(preset.denseEpochs), "
                         + "batch \(preset.batchSize), EASE lambda \(preset.lambda), CompresSAE h = \(preset.saeHidden).", ""]
         lines.append("Uncompressed references:")
         lines.append("")

@@ -1,3 +1,5 @@
+import ELSATraining
+
 /// The settings of a compression study (`elsa bench`).
 public struct BenchPreset: Sendable, Equatable, Codable {
     public var name: String
@@ -11,6 +13,10 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     /// Input dropout of every ELSA training of the study (dense and sparse; see
     /// `TrainingConfiguration.inputDropout`); nil: none (the paper), absent from the fingerprint.
     public var inputDropout: Double?
+    /// Nadam learning rate of every ELSA training of the study; nil: 0.1 (the paper), absent from the fingerprint.
+    public var learningRate: Float?
+    /// Activation of every ELSA training of the study; nil: ReLU6 (the authors' sparse step), absent from the fingerprint.
+    public var activation: Activation?
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int
     public var batchSize: Int

@@ -182,7 +182,9 @@ public final class BenchStudy {
 
     func configuration(dimension: Int, epochs: Int) -> TrainingConfiguration {
         TrainingConfiguration(dimension: dimension, epochs: epochs, batchSize: preset.batchSize, maxOutput: preset.maxOutput,
-                              threads: threads, seed: seed, inputDropout: preset.inputDropout ?? 0)
+                              optimizer: NadamConfiguration(learningRate: preset.learningRate ?? NadamConfiguration().learningRate),
+                              activation: preset.activation ?? .relu6, threads: threads, seed: seed,
+                              inputDropout: preset.inputDropout ?? 0)
     }
 
     private func runEASE() throws {

@@ -19,6 +19,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Epochs at the target k of the sparse schedules (default: E, as in the paper).") var targetEpochs: Int?
     @Option(help: "Input dropout in every ELSA training of the study, dense and sparse (see elsa train --input-dropout; default none, as in the paper).")
     var inputDropout: Double?
+    @Option(help: "Nadam learning rate of every ELSA training of the study (default 0.1, as in the paper).") var learningRate: Float?
+    @Option(help: "Activation of every ELSA training of the study: relu or relu6 (default relu6, the authors' sparse step).")
+    var activation: Activation?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -48,6 +51,7 @@ struct BenchCommand: ParsableCommand {
         if let inputDropout, !(inputDropout >= 0 && inputDropout < 1) {
             throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)")
         }
+        if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         let known = BenchStudy.families.union(BenchStudy.scheduleFamilyNames)
@@ -74,6 +78,8 @@ struct BenchCommand: ParsableCommand {
         if let epochsPerStage { chosen.epochsPerStage = epochsPerStage }
         if let targetEpochs { chosen.targetEpochs = targetEpochs }
         if let inputDropout, inputDropout > 0 { chosen.inputDropout = inputDropout }
+        if let learningRate { chosen.learningRate = learningRate }
+        if let activation { chosen.activation = activation }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }

@@ -259,3 +259,22 @@ enum ELSATrainingSchedules {
     #expect(losses[0].count == losses[1].count)
     for (plain, withDropout) in zip(losses[0], losses[1]) { #expect(plain != withDropout) }
 }
+
+@Test func learningRateAndActivationOverridesReachEveryTrainingConfigurationAndKeepOldFingerprints() throws {
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("learningRate") && !encoded.contains("activation"))
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 200, itemCount: 50, segmentCount: 3,
+                                                                       interactionsPerUser: 8, seed: 1))
+    let experiment = try Experiment(source: source, testUsers: 20, seed: 1, threads: 1)
+    let plain = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: temporaryDirectory().path,
+                           ablation: false) { _ in }.configuration(dimension: 8, epochs: 1)
+    #expect(plain.optimizer.learningRate == 0.1 && plain.activation == .relu6 && plain.inputDropout == 0)
+    var changed = tinyStudyPreset()
+    changed.learningRate = 0.03
+    changed.activation = .relu
+    changed.inputDropout = 0.2
+    #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(changed)) == changed)
+    let configuration = BenchStudy(experiment: experiment, preset: changed, outputDirectory: temporaryDirectory().path,
+                                   ablation: false) { _ in }.configuration(dimension: 8, epochs: 1)
+    #expect(configuration.optimizer.learningRate == 0.03 && configuration.activation == .relu && configuration.inputDropout == 0.2)
+}
