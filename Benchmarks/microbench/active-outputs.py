@@ -5,9 +5,11 @@ G[b, i] is nonzero only where the clipped prediction is active (0 < P[b, i] < 6)
 The sparse kernels process the batch in panels of users; a panel could skip an
 output row only if none of its users is active there. This script measures both
 fractions for one batch of random users, from a model exported with
-`elsa export --format npz` and an adjacency data folder (train.txt + test.txt).
+`elsa export --format npz` (or `--format npy`, a dense model) and an adjacency
+data folder (train.txt + test.txt). It also counts the predictions that ReLU6
+clips at 6, overall and at the users' own items (the targets).
 
-usage: active-outputs.py MODEL.npz DATA_FOLDER [--batch 1024] [--seed 0]
+usage: active-outputs.py MODEL.npz|MODEL.npy DATA_FOLDER [--batch 1024] [--seed 0]
 """
 import argparse
 
@@ -23,7 +25,10 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    embedding = sp.load_npz(args.npz).tocsr().astype(np.float32)
+    if args.npz.endswith(".npy"):
+        embedding = sp.csr_matrix(np.load(args.npz).astype(np.float32))
+    else:
+        embedding = sp.load_npz(args.npz).tocsr().astype(np.float32)
     items_path = args.npz[:-len(".npz")] + ".items.txt"
     item_ids = [line.strip() for line in open(items_path)]
     index = {item: i for i, item in enumerate(item_ids)}
@@ -52,6 +57,10 @@ def main():
     for width in (32, 16, 8):
         panels = active[: args.batch // width * width].reshape(-1, width, len(item_ids)).any(axis=1)
         print(f"(panel of {width} users, output row) pairs with an active user: {panels.mean():.4f}")
+    history = x.toarray() > 0
+    print(f"items per user: {history.sum(axis=1).mean():.1f}; clipped (P >= 6): {(prediction >= 6).mean():.6f} of all "
+          f"predictions, {(prediction[history] >= 6).mean():.4f} of the users' own items, "
+          f"users with one or more: {(prediction >= 6).any(axis=1).mean():.3f}")
 
 
 if __name__ == "__main__":
