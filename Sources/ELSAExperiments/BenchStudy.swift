@@ -417,12 +417,7 @@ public final class BenchStudy {
     func progressLine(label: String, report: EpochReport, done: Int, total: Int, remaining: Double) -> String {
         String(format: "  %@ epoch %d/%d (stage %d, k %d): loss %.6f, %.1f s; run ETA %@, study elapsed %@",
                label, done, total, report.stage, report.k, report.loss, report.seconds,
-               BenchStudy.clock(remaining), BenchStudy.clock(Date().timeIntervalSince(started)))
-    }
-
-    static func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+               RunETA.clock(remaining), RunETA.clock(Date().timeIntervalSince(started)))
     }
 
     func say(_ text: String) { log(text) }
@@ -440,60 +435,31 @@ public enum BenchError: Error, CustomStringConvertible {
     }
 }
 
-/// Epoch lines with the run's progress and an estimate of its time left: the mean epoch so far
-/// times the epochs left, or, for sparse schedules (`plannedKs`, the k of every epoch to run),
-/// the sum of each remaining epoch's predicted seconds (`EpochTimeModel`).
+/// Epoch lines with the run's progress and an estimate of its time left (`RunETA`).
 final class BenchProgress: TrainingObserver {
     let study: BenchStudy
     let label: String
-    let totalEpochs: Int
-    var epochsDone = 0
+    private(set) var eta: RunETA
     let start = Date()
-    private var remainingKs: [Int: Int] = [:]
-    private var model: EpochTimeModel?
-    /// Seconds of the epochs restored from a checkpoint.
-    private var restoredSeconds = 0.0
 
     init(study: BenchStudy, label: String, totalEpochs: Int) {
         self.study = study
         self.label = label
-        self.totalEpochs = totalEpochs
+        self.eta = RunETA(totalEpochs: totalEpochs)
     }
 
-    convenience init(study: BenchStudy, label: String, plannedKs: [Int], dimension: Int, densePathFraction: Double) {
-        self.init(study: study, label: label, totalEpochs: plannedKs.count)
-        for k in plannedKs { remainingKs[k, default: 0] += 1 }
-        model = EpochTimeModel(dimension: dimension, densePathFraction: densePathFraction)
+    init(study: BenchStudy, label: String, plannedKs: [Int], dimension: Int, densePathFraction: Double) {
+        self.study = study
+        self.label = label
+        self.eta = RunETA(plannedKs: plannedKs, dimension: dimension, densePathFraction: densePathFraction)
     }
 
-    /// Seconds left after an epoch at `k` that took `seconds`, `elapsed` since the start of the run.
-    func secondsLeft(afterEpochAt k: Int, seconds: Double, elapsed: Double) -> Double {
-        epochsDone += 1
-        let meanEstimate = totalEpochs > epochsDone ? elapsed / Double(epochsDone) * Double(totalEpochs - epochsDone) : 0
-        guard var model else { return meanEstimate }
-        model.observe(k: k, seconds: seconds)
-        self.model = model
-        if let left = remainingKs[k] { remainingKs[k] = left > 1 ? left - 1 : nil }
-        var total = 0.0
-        for (k, count) in remainingKs {
-            guard let predicted = model.predict(k: k) else { return meanEstimate }
-            total += predicted * Double(count)
-        }
-        return total
-    }
-
-    /// Counts the epochs a resumed trainer ran before its checkpoint as done (and as observations
-    /// of the time model).
-    func restore(_ reports: [EpochReport]) {
-        for report in reports {
-            restoredSeconds += report.seconds
-            _ = secondsLeft(afterEpochAt: report.k, seconds: report.seconds, elapsed: restoredSeconds)
-        }
-    }
+    /// Counts the epochs a resumed trainer ran before its checkpoint as done.
+    func restore(_ reports: [EpochReport]) { eta.restore(reports) }
 
     func epochFinished(_ report: EpochReport) {
-        let left = secondsLeft(afterEpochAt: report.k, seconds: report.seconds,
-                               elapsed: restoredSeconds + Date().timeIntervalSince(start))
-        study.say(study.progressLine(label: label, report: report, done: epochsDone, total: totalEpochs, remaining: left))
+        let left = eta.secondsLeft(afterEpochAt: report.k, seconds: report.seconds,
+                                   elapsed: eta.restoredSeconds + Date().timeIntervalSince(start))
+        study.say(study.progressLine(label: label, report: report, done: eta.epochsDone, total: eta.totalEpochs, remaining: left))
     }
 }

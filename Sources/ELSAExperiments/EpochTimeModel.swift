@@ -1,3 +1,6 @@
+import Foundation
+import ELSATraining
+
 /// Predicts the seconds of the epochs a sparse run has left from the epochs it has run, for the
 /// ETA of a study's progress lines. A run of a progressive schedule starts with its most
 /// expensive epochs, so the mean epoch so far overstates the rest several times over.
@@ -49,5 +52,62 @@ struct EpochTimeModel {
             return intercept + slope * Double(k)
         }
         return latest.seconds * Double(k) / latest.k
+    }
+}
+
+/// Counts the epochs of a run and predicts the seconds it has left, for progress lines
+/// (`elsa bench` and `elsa train`).
+public struct RunETA: Sendable {
+    public let totalEpochs: Int
+    public private(set) var epochsDone = 0
+    /// Epochs still to run, by k.
+    private var remainingKs: [Int: Int] = [:]
+    private var model: EpochTimeModel?
+    /// Seconds of the epochs counted by `restore`.
+    public private(set) var restoredSeconds = 0.0
+
+    /// A run of `totalEpochs` epochs that cost about the same: the mean epoch so far times the epochs left.
+    public init(totalEpochs: Int) {
+        self.totalEpochs = totalEpochs
+    }
+
+    /// A run whose epochs run at `plannedKs`, in any order (d for dense epochs): each epoch left is
+    /// predicted by its k (`EpochTimeModel`), falling back to the mean epoch while no epoch seen says
+    /// anything about it.
+    public init(plannedKs: [Int], dimension: Int, densePathFraction: Double) {
+        self.init(totalEpochs: plannedKs.count)
+        for k in plannedKs { remainingKs[k, default: 0] += 1 }
+        model = EpochTimeModel(dimension: dimension, densePathFraction: densePathFraction)
+    }
+
+    /// Seconds left after an epoch at `k` that took `seconds`, `elapsed` since the start of the run.
+    public mutating func secondsLeft(afterEpochAt k: Int, seconds: Double, elapsed: Double) -> Double {
+        epochsDone += 1
+        let meanEstimate = totalEpochs > epochsDone ? elapsed / Double(epochsDone) * Double(totalEpochs - epochsDone) : 0
+        guard var model else { return meanEstimate }
+        model.observe(k: k, seconds: seconds)
+        self.model = model
+        if let left = remainingKs[k] { remainingKs[k] = left > 1 ? left - 1 : nil }
+        var total = 0.0
+        for (k, count) in remainingKs {
+            guard let predicted = model.predict(k: k) else { return meanEstimate }
+            total += predicted * Double(count)
+        }
+        return total
+    }
+
+    /// Counts the epochs a resumed run trained before its checkpoint as done (and as observations
+    /// of the time model).
+    public mutating func restore(_ reports: [EpochReport]) {
+        for report in reports {
+            restoredSeconds += report.seconds
+            _ = secondsLeft(afterEpochAt: report.k, seconds: report.seconds, elapsed: restoredSeconds)
+        }
+    }
+
+    /// `1h05m` or `4m10s`.
+    public static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) : String(format: "%dm%02ds", s / 60, s % 60)
     }
 }

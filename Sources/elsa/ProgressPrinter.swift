@@ -2,10 +2,19 @@ import Foundation
 import ELSA
 
 /// Prints a line per epoch to standard error and, in a terminal, a live bar within the epoch.
+/// After `start(_:)` each line also counts the run's epochs and estimates the time left.
 final class ProgressPrinter: TrainingObserver {
     private let live = isatty(2) != 0
     private var lastDraw = Date.distantPast
     var prefix = ""
+    private var eta: RunETA?
+    private var started = Date()
+
+    /// Counts epochs (and predicts the time left) with `eta` from now on.
+    func start(_ eta: RunETA) {
+        self.eta = eta
+        started = Date()
+    }
 
     func batchFinished(epoch: Int, batch: Int, of total: Int, loss: Double) {
         guard live, Date().timeIntervalSince(lastDraw) > 0.2 || batch == total else { return }
@@ -18,9 +27,16 @@ final class ProgressPrinter: TrainingObserver {
 
     func epochFinished(_ report: EpochReport) {
         let clear = live ? "\r\u{1B}[K" : ""
-        var line = String(format: "%@%@epoch %3d  stage %2d  k %5d  loss %.6f  %7.2f s  %8.0f users/s",
-                          clear, prefix, report.epoch, report.stage, report.k, report.loss, report.seconds, report.usersPerSecond)
+        let count = eta.map { "/\($0.totalEpochs)" } ?? ""
+        var line = String(format: "%@%@epoch %3d%@  stage %2d  k %5d  loss %.6f  %7.2f s  %8.0f users/s",
+                          clear, prefix, report.epoch, count, report.stage, report.k, report.loss, report.seconds, report.usersPerSecond)
         if let recall = report.validation?["recall@20"] { line += String(format: "  validation recall@20 %.4f", recall) }
+        if var eta {
+            let left = eta.secondsLeft(afterEpochAt: report.k, seconds: report.seconds,
+                                       elapsed: eta.restoredSeconds + Date().timeIntervalSince(started))
+            self.eta = eta
+            if eta.epochsDone < eta.totalEpochs { line += "  ETA " + RunETA.clock(left) }
+        }
         line += "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }

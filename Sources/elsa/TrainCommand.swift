@@ -141,6 +141,7 @@ struct TrainCommand: ParsableCommand {
         var secondsBeforeResume = 0.0
         switch model {
         case .elsa:
+            progress.start(RunETA(totalEpochs: epochs))
             let trainer = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration)
             trainer.train(experiment.train, observer: progress,
                           afterEpoch: validation.map { tracker in { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: $0) } })
@@ -171,6 +172,10 @@ struct TrainCommand: ParsableCommand {
                     note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
                 }
             }
+            var eta = RunETA(plannedKs: plan.stages.flatMap { Array(repeating: $0.k, count: $0.epochs) }, dimension: dimension,
+                             densePathFraction: densePathFraction)
+            eta.restore(trainer.history)
+            progress.start(eta)
             var lastCheckpoint = Date()
             for index in trainer.stagesDone..<plan.stages.count {
                 // Validation after each epoch at the target k (the last stage).
@@ -200,6 +205,7 @@ struct TrainCommand: ParsableCommand {
                                               learningRate: rate, threads: splitOptions.threads, seed: splitOptions.seed)
             note("CompresSAE: \(dense.rows) item vectors of d = \(dense.columns) -> codes of width \(dimension) with \(targetNonzeros) nonzeros, \(epochs) epochs")
             let autoencoder = CompresSAE(inputDimension: dense.columns, configuration: sae)
+            progress.start(RunETA(totalEpochs: epochs))
             autoencoder.train(dense, observer: progress)
             trained = ELSAModel(embedding: .sparse(autoencoder.encode(dense)), itemIDs: experiment.dataset.itemIDs, threads: splitOptions.threads)
             history = autoencoder.history

@@ -170,13 +170,7 @@ enum ELSATrainingSchedules {
     #expect(abs(model.predict(k: 128)! - 22.8) < 1e-9)
     #expect(abs(model.predict(k: 0)! - 10) < 1e-9)
 
-    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 200, itemCount: 50, segmentCount: 3,
-                                                                       interactionsPerUser: 8, seed: 1))
-    let experiment = try Experiment(source: source, testUsers: 20, seed: 1, threads: 1)
-    let study = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: temporaryDirectory().path,
-                           ablation: false) { _ in }
-    let progress = BenchProgress(study: study, label: "test", plannedKs: [2048, 1000, 500, 250, 128, 128, 64],
-                                 dimension: 2048, densePathFraction: 0.28)
+    var progress = RunETA(plannedKs: [2048, 1000, 500, 250, 128, 128, 64], dimension: 2048, densePathFraction: 0.28)
     // After one dense epoch: 90 s for the one at 1000, the sparse ones at 90 s x k / 573.44.
     let afterFirst = progress.secondsLeft(afterEpochAt: 2048, seconds: 90, elapsed: 90)
     #expect(abs(afterFirst - (90 + 90 * Double(500 + 250 + 128 + 128 + 64) / 573.44)) < 1e-9)
@@ -185,6 +179,18 @@ enum ELSATrainingSchedules {
     let left = progress.secondsLeft(afterEpochAt: 250, seconds: 35, elapsed: 295)
     #expect(abs(left - (2 * 22.8 + 16.4)) < 1e-9)
     #expect(progress.epochsDone == 4)
+
+    // Without planned ks (dense ELSA, CompresSAE): the mean epoch so far times the epochs left.
+    var plain = RunETA(totalEpochs: 5)
+    #expect(plain.secondsLeft(afterEpochAt: 64, seconds: 10, elapsed: 12) == 48)
+    #expect(plain.secondsLeft(afterEpochAt: 64, seconds: 11, elapsed: 30) == 45)
+    // A resumed run counts the epochs before its checkpoint, and their seconds as elapsed time.
+    var resumed = RunETA(totalEpochs: 5)
+    resumed.restore([EpochReport(epoch: 1, loss: 0, seconds: 10, k: 64, stage: 0, usersPerSecond: 1),
+                     EpochReport(epoch: 2, loss: 0, seconds: 14, k: 64, stage: 0, usersPerSecond: 1)])
+    #expect(resumed.epochsDone == 2 && resumed.restoredSeconds == 24)
+    #expect(resumed.secondsLeft(afterEpochAt: 64, seconds: 12, elapsed: 36) == 24)
+    #expect(RunETA.clock(3 * 3600 + 7 * 60 + 20) == "3h07m" && RunETA.clock(250) == "4m10s")
 }
 
 @Test func distinctEpochKsListEverySharedEpochOnce() throws {
