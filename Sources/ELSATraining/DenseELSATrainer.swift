@@ -72,7 +72,6 @@ public final class DenseELSATrainer {
 
 /// One pass over the users in seeded batches, shared by dense and sparse trainers.
 enum EpochRunner {
-
     static func run(epoch: Int, interactions: CSRMatrix, configuration: TrainingConfiguration, k: Int, stage: Int,
                     observer: TrainingObserver?, step: (TrainingBatch) -> Double) -> EpochReport {
         let start = ContinuousClock.now

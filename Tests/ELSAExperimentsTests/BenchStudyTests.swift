@@ -3,6 +3,13 @@ import Testing
 import ELSAData
 @testable import ELSAExperiments
 
+/// 300 users x 80 items of the embedded synthetic data, 40 test users: the study of the option tests.
+func smallStudyExperiment() throws -> Experiment {
+    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
+                                                                       interactionsPerUser: 10, seed: 4))
+    return try Experiment(source: source, testUsers: 40, seed: 6, threads: 2)
+}
+
 func tinyStudyPreset() -> BenchPreset {
     BenchPreset(name: "test", dimension: 32, epochsPerStage: 1, denseEpochs: 2, batchSize: 64, budgets: [64, 32], lambda: 10,
                 testUsers: 60, maxOutput: Int.max, saeHidden: 64, saeEpochs: 2)
@@ -135,9 +142,7 @@ enum ELSATrainingSchedules {
     #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(longer)) == longer)
     #expect(longer != tinyStudyPreset())
 
-    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
-                                                                       interactionsPerUser: 10, seed: 4))
-    let experiment = try Experiment(source: source, testUsers: 40, seed: 6, threads: 2)
+    let experiment = try smallStudyExperiment()
     let study = BenchStudy(experiment: experiment, preset: longer, outputDirectory: temporaryDirectory().path, ablation: false) { _ in }
     study.only = ["sparse"]
     try study.run()
@@ -200,9 +205,7 @@ enum ELSATrainingSchedules {
 }
 
 @Test func anInterruptedScheduleFamilyResumesFromItsTrunkCheckpoint() throws {
-    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
-                                                                       interactionsPerUser: 10, seed: 4))
-    let experiment = try Experiment(source: source, testUsers: 40, seed: 6, threads: 2)
+    let experiment = try smallStudyExperiment()
     // Uninterrupted, with a checkpoint after every trunk stage: the file is gone once the family is done.
     let first = temporaryDirectory().path
     let whole = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: first, ablation: false) { _ in }
@@ -245,9 +248,7 @@ enum ELSATrainingSchedules {
     dropped.inputDropout = 0.5
     #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(dropped)) == dropped)
 
-    let source = DatasetSource.embeddedSynthetic(SyntheticConfiguration(userCount: 300, itemCount: 80, segmentCount: 4,
-                                                                       interactionsPerUser: 10, seed: 4))
-    let experiment = try Experiment(source: source, testUsers: 40, seed: 6, threads: 2)
+    let experiment = try smallStudyExperiment()
     var losses: [[Double]] = []
     for preset in [tinyStudyPreset(), dropped] {
         let directory = temporaryDirectory().path
