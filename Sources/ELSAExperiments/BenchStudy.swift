@@ -24,9 +24,9 @@ public final class BenchStudy {
     /// Method families to run (nil: all): `ease`, `pruned`, `dense`, `sparse`, `compressae`.
     /// The full dense ELSA runs whenever a family needs it. Outputs cover every finished run.
     public var only: Set<String>?
-    /// Sparse schedule families write a checkpoint of their trunk after a stage when this many
-    /// seconds have passed since the last one (`runs/FAMILY.checkpoint`, removed when the family
-    /// is done), and an interrupted study resumes from it.
+    /// Sparse schedule families write a checkpoint of their trunk after a stage, and dense ELSA runs
+    /// after an epoch, when this many seconds have passed since the last one (`runs/FAMILY.checkpoint`,
+    /// `runs/RUN.checkpoint`, removed when done), and an interrupted study resumes from it.
     public var checkpointInterval: TimeInterval = 600
     /// Method families for `only`; `sparse` is every schedule family, which can also be named
     /// alone by its run-id prefix (`exponential-restart`, `constant`, and with the ablation
@@ -212,11 +212,8 @@ public final class BenchStudy {
         let path = "\(runsDirectory)/elsa-full.model"
         if done("elsa-full"), let (model, _) = try? ModelFile.read(from: path, threads: threads) { return model }
         log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA d = \(preset.dimension), \(preset.denseEpochs) epochs")
-        let progress = BenchProgress(study: self, label: "elsa-full", totalEpochs: preset.denseEpochs)
-        let start = Date()
-        let trainer = DenseELSATrainer(itemCount: items, configuration: configuration(dimension: preset.dimension, epochs: preset.denseEpochs))
-        trainer.train(experiment.train, observer: progress)
-        let seconds = Date().timeIntervalSince(start)
+        let trainer = trainDense(id: "elsa-full", configuration: configuration(dimension: preset.dimension, epochs: preset.denseEpochs))
+        let seconds = trainer.history.reduce(0) { $0 + $1.seconds }
         let model = trainer.model(itemIDs: itemIDs)
         try ModelFile.write(model, metadata: ["model": "elsa", "dimension": "\(preset.dimension)"], to: path)
         if !done("elsa-full") {
@@ -297,15 +294,48 @@ public final class BenchStudy {
         for budget in preset.budgets where !done("elsa-dense-d\(budget / 4)") {
             let d = budget / 4
             log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA at the budget: d = \(d)")
-            let progress = BenchProgress(study: self, label: "elsa-dense-d\(d)", totalEpochs: preset.denseEpochs)
-            let start = Date()
-            let trainer = DenseELSATrainer(itemCount: items, configuration: configuration(dimension: d, epochs: preset.denseEpochs))
-            trainer.train(experiment.train, observer: progress)
-            let seconds = Date().timeIntervalSince(start)
+            let trainer = trainDense(id: "elsa-dense-d\(d)", configuration: configuration(dimension: d, epochs: preset.denseEpochs))
+            let seconds = trainer.history.reduce(0) { $0 + $1.seconds }
             try record(try measure(trainer.model(itemIDs: itemIDs), id: "elsa-dense-d\(d)", method: "Dense ELSA at the budget (d = 2k)",
                                    budget: budget, bytesPerItem: 4 * d, k: nil, dimension: d, trainSeconds: seconds,
                                    epochs: trainer.history, modelBytes: 4 * items * d))
         }
+    }
+
+    /// Dense ELSA for the run `id`, with a checkpoint of it (`runs/ID.checkpoint`, removed when the
+    /// training is done) after an epoch when `checkpointInterval` has passed since the last one, so an
+    /// interrupted study continues the run from its last checkpoint (a checkpoint it cannot use is
+    /// logged and the run starts over).
+    func trainDense(id: String, configuration: TrainingConfiguration) -> DenseELSATrainer {
+        let path = "\(runsDirectory)/\(id).checkpoint"
+        for temporary in SectionFile.removeAbandonedTemporaries(of: path) {
+            log("  removed \(temporary), a checkpoint write that a crash interrupted")
+        }
+        var resumed: DenseELSATrainer?
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                resumed = try DenseELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration, itemCount: items).trainer
+                log("  resuming from the checkpoint \(path): \(resumed!.history.count) of \(configuration.epochs) epochs done")
+            } catch {
+                log("  checkpoint \(path) not used: \(error)")
+            }
+        }
+        let trainer = resumed ?? DenseELSATrainer(itemCount: items, configuration: configuration)
+        let progress = BenchProgress(study: self, label: id, totalEpochs: configuration.epochs)
+        progress.restore(trainer.history)
+        var lastCheckpoint = Date()
+        while trainer.history.count < configuration.epochs {
+            trainer.train(experiment.train, epochs: 1, observer: progress)
+            guard trainer.history.count < configuration.epochs, Date().timeIntervalSince(lastCheckpoint) >= checkpointInterval else { continue }
+            do {
+                try trainer.writeCheckpoint(to: path, run: checkpointRun)
+                lastCheckpoint = Date()
+            } catch {
+                log("  could not write the checkpoint (training goes on): \(error)")
+            }
+        }
+        try? FileManager.default.removeItem(atPath: path)
+        return trainer
     }
 
     private func runSparseTraining(families: Set<String>) throws {

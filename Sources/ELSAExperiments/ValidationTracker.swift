@@ -1,6 +1,8 @@
 import Foundation
 import ELSAEvaluation
+import ELSALinearAlgebra
 import ELSAModels
+import ELSATraining
 
 /// Evaluates the model after each epoch on the validation users (held out of training apart
 /// from the test users) and remembers the best epoch: for choosing the number of epochs
@@ -22,6 +24,22 @@ public final class ValidationTracker {
         self.itemIDs = itemIDs
         self.threads = threads
         self.keepBest = keepBest
+    }
+
+    /// The best epoch so far as a dense checkpoint saves it (its normalized matrix when the model is kept and dense).
+    public var keptEpoch: DenseELSATrainer.KeptEpoch? {
+        guard let best else { return nil }
+        var matrix: DenseMatrix?
+        if let model = best.model, case .dense(let normalized) = model.embedding { matrix = normalized }
+        return DenseELSATrainer.KeptEpoch(epoch: best.epoch, recall: best.recall, normalizedMatrix: matrix)
+    }
+
+    /// Continues a run resumed from a checkpoint: its best epoch before the interruption.
+    public func restore(_ kept: DenseELSATrainer.KeptEpoch) {
+        let model = keepBest ? kept.normalizedMatrix.map {
+            ELSAModel(embedding: .dense($0), itemIDs: itemIDs, threads: threads, isNormalized: true)
+        } : nil
+        best = (kept.epoch, kept.recall, model)
     }
 
     /// Evaluates `model`, the weights after `epoch`; returns its metrics (nil if the evaluation failed).

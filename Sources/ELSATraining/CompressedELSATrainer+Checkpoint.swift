@@ -190,7 +190,7 @@ extension CompressedELSATrainer {
 }
 
 /// The fields in which two configurations differ, as "name: CHECKPOINT in the checkpoint, HERE here".
-private func differences(_ stored: TrainingConfiguration, _ current: TrainingConfiguration) -> [String] {
+func differences(_ stored: TrainingConfiguration, _ current: TrainingConfiguration) -> [String] {
     func fields(_ configuration: TrainingConfiguration) -> [String: String] {
         guard let data = try? JSONEncoder().encode(configuration),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }

@@ -9,7 +9,7 @@ public final class DenseELSATrainer {
     /// The raw (unnormalized) item matrix being trained.
     public private(set) var parameters: DenseMatrix
     public private(set) var optimizer: Nadam
-    public private(set) var history: [EpochReport] = []
+    public internal(set) var history: [EpochReport] = []
     private let step: DenseTrainingStep
 
     /// Seconds spent in sgemm calls so far.
@@ -26,10 +26,16 @@ public final class DenseELSATrainer {
     }
 
     /// Starts from given parameters (items x d).
-    public init(parameters: DenseMatrix, configuration: TrainingConfiguration) {
+    public convenience init(parameters: DenseMatrix, configuration: TrainingConfiguration) {
+        self.init(parameters: parameters, configuration: configuration,
+                  optimizer: Nadam(parameterCount: parameters.storage.count, configuration: configuration.optimizer))
+    }
+
+    /// Starts from given parameters and optimizer state (a checkpoint's).
+    init(parameters: DenseMatrix, configuration: TrainingConfiguration, optimizer: Nadam) {
         self.configuration = configuration
         self.parameters = parameters
-        self.optimizer = Nadam(parameterCount: parameters.storage.count, configuration: configuration.optimizer)
+        self.optimizer = optimizer
         self.step = DenseTrainingStep(threads: configuration.threads)
     }
 

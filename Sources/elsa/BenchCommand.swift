@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "The compression study: every method at every byte budget, with tables, CSV/JSON, an SVG plot and speed figures.",
         discussion: "Finished runs are kept under OUTPUT/runs/ and skipped when the study is started again, so an interrupted study resumes. "
             + "A sparse schedule family also keeps a checkpoint of its shared trunk (OUTPUT/runs/FAMILY.checkpoint, "
-            + "removed when the family is done), so an interrupted family continues from its last checkpoint.")
+            + "removed when the family is done), and a dense ELSA run one of its epochs (OUTPUT/runs/RUN.checkpoint), "
+            + "so an interrupted family or dense run continues from its last checkpoint.")
 
     @Option(help: "quick (a few minutes on the synthetic data) or paper (d = 4096, E = 10, batch 1024).")
     var preset: String = "quick"
@@ -30,7 +31,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Override the preset's CompresSAE hidden dimension.") var saeHidden: Int?
     @Option(help: "Run only these method families (comma-separated: ease, pruned, dense, sparse, compressae, or one schedule family of sparse such as exponential-restart); the tables cover every finished run.")
     var only: String?
-    @Option(help: "Minutes between checkpoints of a sparse schedule family's trunk (0: after every stage).")
+    @Option(help: "Minutes between checkpoints of a sparse schedule family's trunk or a dense ELSA run (0: after every stage or epoch).")
     var checkpointMinutes: Double = 10
 
     @OptionGroup var dataOptions: DataOptions

@@ -45,9 +45,9 @@ struct TrainCommand: ParsableCommand {
     var carryOptimizerState = false
     @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
     var densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction
-    @Option(help: "compressed-elsa: keep a checkpoint of the training in this file (between stages, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")
+    @Option(help: "elsa and compressed-elsa: keep a checkpoint of the training in this file (between epochs of elsa, between stages of compressed-elsa, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")
     var checkpoint: String?
-    @Option(help: "compressed-elsa: minutes between checkpoints (0: after every stage).") var checkpointMinutes: Double = 10
+    @Option(help: "Minutes between checkpoints (0: after every epoch of elsa or stage of compressed-elsa).") var checkpointMinutes: Double = 10
 
     @Option(help: "Users held out of training, besides the test users, to evaluate after every epoch of elsa and every epoch at the target k of compressed-elsa (metrics in the report's epochs as 'validation').")
     var validationUsers: Int = 0
@@ -85,7 +85,7 @@ struct TrainCommand: ParsableCommand {
         }
         if fromModel != nil && model == .elsa { throw ValidationError("--from-model is for --model compressed-elsa or compressae") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
-        if checkpoint != nil && model != .compressedELSA { throw ValidationError("--checkpoint is for --model compressed-elsa") }
+        if checkpoint != nil && model == .compressae { throw ValidationError("--checkpoint is for --model elsa or compressed-elsa") }
     }
 
     func sparsificationSchedule(dimension: Int) throws -> SparsificationSchedule {
@@ -139,38 +139,65 @@ struct TrainCommand: ParsableCommand {
         var extra: [String: String] = [:]
         // Epoch seconds spent before a resume (restored from the checkpoint), counted into trainSeconds.
         var secondsBeforeResume = 0.0
+        let items = experiment.dataset.itemCount
+        // What a checkpoint belongs to; a checkpoint of another run is refused.
+        let run = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
+            + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
+            + (validationUsers > 0 ? ", \(validationUsers) validation users" : "") + (fromModel.map { ", started from \($0)" } ?? "")
+        if let checkpoint {
+            for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
+                note("removed \(temporary), a checkpoint write that a crash interrupted")
+            }
+        }
+        let resuming = checkpoint.map { FileManager.default.fileExists(atPath: $0) } ?? false
         switch model {
         case .elsa:
-            progress.start(RunETA(totalEpochs: epochs))
-            let trainer = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration)
-            trainer.train(experiment.train, observer: progress,
-                          afterEpoch: validation.map { tracker in { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: $0) } })
+            let trainer: DenseELSATrainer
+            if let checkpoint, resuming {
+                // A checkpoint of other options stops the run with the differences (it is not overwritten).
+                let (resumed, kept) = try DenseELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, itemCount: items)
+                trainer = resumed
+                if let kept { validation?.restore(kept) }
+                secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
+                extra["resumedAfterEpochs"] = "\(trainer.history.count)"
+                note("resuming from the checkpoint \(checkpoint): \(trainer.history.count) of \(epochs) epochs done")
+            } else {
+                trainer = DenseELSATrainer(itemCount: items, configuration: configuration)
+            }
+            var eta = RunETA(totalEpochs: epochs)
+            eta.restore(trainer.history)
+            progress.start(eta)
+            var lastCheckpoint = Date()
+            while trainer.history.count < epochs {
+                trainer.train(experiment.train, epochs: 1, observer: progress, afterEpoch: validation.map { tracker in
+                    { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: $0) }
+                })
+                if let checkpoint, trainer.history.count < epochs, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
+                    do {
+                        try trainer.writeCheckpoint(to: checkpoint, run: run, kept: validation?.keptEpoch)
+                    } catch {
+                        note("could not write the checkpoint (training goes on): \(error)")
+                    }
+                    lastCheckpoint = Date()
+                }
+            }
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
         case .compressedELSA:
             let plan = try sparsificationSchedule(dimension: dimension)
             note("\(plan.kind.rawValue) schedule: \(plan.stages.count) stages, \(plan.totalEpochs) epochs, k \(plan.stages.first!.k) -> \(plan.targetNonzeros)\(restart ? ", restarting" : "")")
-            let items = experiment.dataset.itemCount
             let initial = startingMatrix ?? XavierInitializer.matrix(rows: items, columns: dimension, seed: splitOptions.seed)
-            let run = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
-                + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
-                + (validationUsers > 0 ? ", \(validationUsers) validation users" : "") + (fromModel.map { ", started from \($0)" } ?? "")
             var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
                                                 carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                                 initial: initial)
-            if let checkpoint {
-                for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
-                    note("removed \(temporary), a checkpoint write that a crash interrupted")
-                }
-                if FileManager.default.fileExists(atPath: checkpoint) {
-                    // A checkpoint of other options stops the run with the differences (it is not overwritten).
-                    trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
-                                                               restart: restart, carryOptimizerState: carryOptimizerState,
-                                                               densePathFraction: densePathFraction, initial: initial)
-                    secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
-                    extra["resumedAfterEpochs"] = "\(trainer.history.count)"
-                    note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
-                }
+            if let checkpoint, resuming {
+                // A checkpoint of other options stops the run with the differences (it is not overwritten).
+                trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
+                                                           restart: restart, carryOptimizerState: carryOptimizerState,
+                                                           densePathFraction: densePathFraction, initial: initial)
+                secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
+                extra["resumedAfterEpochs"] = "\(trainer.history.count)"
+                note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
             }
             var eta = RunETA(plannedKs: plan.stages.flatMap { Array(repeating: $0.k, count: $0.epochs) }, dimension: dimension,
                              densePathFraction: densePathFraction)

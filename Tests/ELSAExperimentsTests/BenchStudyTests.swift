@@ -285,3 +285,43 @@ enum ELSATrainingSchedules {
                                    ablation: false) { _ in }.configuration(dimension: 8, epochs: 1)
     #expect(configuration.optimizer.learningRate == 0.03 && configuration.activation == .relu && configuration.inputDropout == 0.2)
 }
+
+@Test func anInterruptedDenseRunResumesFromItsCheckpoint() throws {
+    let experiment = try smallStudyExperiment()
+    // Uninterrupted, with a checkpoint after every epoch: the file is gone once the run is done.
+    let first = temporaryDirectory().path
+    let whole = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: first, ablation: false) { _ in }
+    whole.only = ["pruned"]
+    whole.checkpointInterval = 0
+    try whole.run()
+    #expect(!FileManager.default.fileExists(atPath: "\(first)/runs/elsa-full.checkpoint"))
+    let expected = try #require(whole.runs.first { $0.id == "elsa-full" })
+    #expect(expected.epochs.count == 2)
+
+    // Interrupted after the first of its two epochs: the restarted study trains only the second one.
+    let second = temporaryDirectory().path
+    var lines: [String] = []
+    let again = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: second, ablation: false) { lines.append($0) }
+    again.only = ["pruned"]
+    let partial = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: again.configuration(dimension: 32, epochs: 2))
+    partial.train(experiment.train, epochs: 1)
+    try partial.writeCheckpoint(to: "\(second)/runs/elsa-full.checkpoint", run: again.checkpointRun)
+    try again.run()
+    #expect(lines.contains { $0.contains("resuming from the checkpoint") && $0.contains("1 of 2 epochs done") })
+    #expect(lines.filter { $0.contains("elsa-full epoch") }.count == 1)
+    let actual = try #require(again.runs.first { $0.id == "elsa-full" })
+    #expect(actual.metrics == expected.metrics)
+    #expect(actual.epochs.map(\.loss) == expected.epochs.map(\.loss))
+    #expect(again.runs.filter { $0.id.hasPrefix("elsa-pruned") }.map(\.metrics) == whole.runs.filter { $0.id.hasPrefix("elsa-pruned") }.map(\.metrics))
+    #expect(!FileManager.default.fileExists(atPath: "\(second)/runs/elsa-full.checkpoint"))
+
+    // A checkpoint it cannot use (another run's) is reported and the run starts over.
+    let third = temporaryDirectory().path
+    var thirdLines: [String] = []
+    let fresh = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: third, ablation: false) { thirdLines.append($0) }
+    fresh.only = ["pruned"]
+    try partial.writeCheckpoint(to: "\(third)/runs/elsa-full.checkpoint", run: "another study")
+    try fresh.run()
+    #expect(thirdLines.contains { $0.contains("not used") && $0.contains("checkpoint of another run") })
+    #expect(try #require(fresh.runs.first { $0.id == "elsa-full" }).metrics == expected.metrics)
+}

@@ -75,3 +75,32 @@ private func plantedSplit() throws -> (data: SyntheticDataset, split: StrongGene
     #expect(Set(with.validationUsers).isDisjoint(with: with.trainUsers) && with.trainUsers.count == without.trainUsers.count - 60)
     #expect(try with.testFolds() == without.testFolds())
 }
+
+@Test func aResumedTrackerKeepsTheBestEpochFromBeforeTheCheckpoint() throws {
+    let (data, split) = try plantedSplit()
+    let ids = data.dataset.itemIDs
+    let folds = try split.validationFolds()
+    let trainer = DenseELSATrainer(itemCount: ids.count, configuration: TrainingConfiguration(dimension: 8, epochs: 2, batchSize: 64, seed: 1))
+    trainer.train(split.train)
+    let model = trainer.model(itemIDs: ids)
+    let recall = try Evaluator(threadCount: 1).evaluate(model, on: folds).metrics["recall@20"]!
+    for keepBest in [false, true] {
+        let before = ValidationTracker(folds: folds, itemIDs: ids, threads: 2, keepBest: keepBest)
+        _ = before.evaluate(model, epoch: 2)
+        let kept = try #require(before.keptEpoch)
+        #expect(kept.epoch == 2 && kept.recall == recall)
+        #expect((kept.normalizedMatrix != nil) == keepBest)
+
+        // The resumed run's tracker starts from the kept epoch: a worse later epoch does not replace it,
+        // and the kept model scores exactly as the original did.
+        let after = ValidationTracker(folds: folds, itemIDs: ids, threads: 2, keepBest: keepBest)
+        after.restore(kept)
+        let untrained = DenseELSATrainer(itemCount: ids.count, configuration: TrainingConfiguration(dimension: 8, epochs: 1, batchSize: 64, seed: 1))
+        let worse = try #require(after.evaluate(untrained.model(itemIDs: ids), epoch: 3))["recall@20"]!
+        #expect(worse < recall)
+        let best = try #require(after.best)
+        #expect(best.epoch == 2 && best.recall == recall)
+        #expect((best.model != nil) == keepBest)
+        if let restored = best.model { #expect(restored.embedding == model.embedding) }
+    }
+}
