@@ -43,9 +43,15 @@ struct BenchOutputs {
         if let dropout = preset.inputDropout { overrides += ", input dropout \(dropout) in every ELSA training" }
         if let rate = preset.learningRate { overrides += ", learning rate \(rate)" }
         if let activation = preset.activation { overrides += ", activation \(activation.rawValue)" }
+        if let validation = preset.validationUsers {
+            overrides += ", each ELSA run's epoch (dense ELSA, and at the target k) chosen on \(validation) validation users"
+        }
         var lines = ["# Compression study: \(study.experiment.source.name)", "",
                      "\(data.userCount) users, \(data.itemCount) items, \(data.interactionCount) interactions; "
-                        + "\(study.experiment.split.testUsers.count) test users x 5 folds (strong generalization), seed \(study.seed).",
+                        + "\(study.experiment.split.testUsers.count) test users x 5 folds (strong generalization)"
+                        + (study.experiment.split.validationUsers.isEmpty ? ""
+                            : ", \(study.experiment.split.validationUsers.count) validation users held out of training")
+                        + ", seed \(study.seed).",
                      "Preset `\(preset.name)`: D = \(preset.dimension), E = \(preset.epochsPerStage)" + overrides
                         + ", dense epochs \(preset.denseEpochs), "
                         + "batch \(preset.batchSize), EASE lambda \(preset.lambda), CompresSAE h = \(preset.saeHidden).", ""]
@@ -86,13 +92,13 @@ struct BenchOutputs {
     }
 
     func csv() -> String {
-        var lines = ["id,method,budget,bytes_per_item,k,dimension,recall@20,recall@50,ndcg@100,train_seconds,epochs,model_bytes,latency_us"]
+        var lines = ["id,method,budget,bytes_per_item,k,dimension,recall@20,recall@50,ndcg@100,train_seconds,epochs,model_bytes,latency_us,selected_epoch"]
         for run in runs {
             let fields: [String] = [run.id, "\"\(run.method)\"", run.budget.map(String.init) ?? "", "\(run.bytesPerItem)",
                                     run.k.map(String.init) ?? "", run.dimension.map(String.init) ?? "",
                                     f(run.metrics["recall@20"], 6), f(run.metrics["recall@50"], 6), f(run.metrics["ndcg@100"], 6),
                                     String(format: "%.2f", run.trainSeconds), "\(run.epochs.count)", "\(run.modelBytes)",
-                                    String(format: "%.1f", run.latencyMicroseconds)]
+                                    String(format: "%.1f", run.latencyMicroseconds), run.selectedEpoch.map(String.init) ?? ""]
             lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -17,6 +17,10 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     public var learningRate: Float?
     /// Activation of every ELSA training of the study; nil: ReLU6 (the authors' sparse step), absent from the fingerprint.
     public var activation: Activation?
+    /// Users held out of training besides the test users, on which every dense ELSA epoch and every
+    /// epoch at a sparse schedule's target k is evaluated; each run keeps its epoch with the best
+    /// validation Recall@20. nil: none (the paper trains every epoch), absent from the fingerprint.
+    public var validationUsers: Int?
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int
     public var batchSize: Int

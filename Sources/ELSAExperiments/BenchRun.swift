@@ -20,6 +20,8 @@ public struct BenchRun: Codable, Sendable, Equatable {
     public var modelBytes: Int
     /// Top-100 recommendation latency per user (µs), batched.
     public var latencyMicroseconds: Double
+    /// The epoch whose model was kept, chosen on validation users (nil: the last epoch, or no epochs).
+    public var selectedEpoch: Int?
 
     public var recall20: Double { metrics["recall@20"] ?? .nan }
 }

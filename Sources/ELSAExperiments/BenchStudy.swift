@@ -168,7 +168,7 @@ public final class BenchStudy {
 
     private func measure<Model: Recommender>(_ model: Model, id: String, method: String, budget: Int?, bytesPerItem: Int,
                                              k: Int?, dimension: Int?, trainSeconds: Double, epochs: [EpochReport],
-                                             modelBytes: Int) throws -> BenchRun {
+                                             modelBytes: Int, selectedEpoch: Int? = nil) throws -> BenchRun {
         log("[\(runs.count + 1)/\(plannedRuns.count)] \(id): evaluating")
         let result = try experiment.evaluate(model)
         let sample = experiment.folds.inputs.selectingRows(Array(0..<min(1000, experiment.folds.inputs.rows)))
@@ -177,7 +177,7 @@ public final class BenchStudy {
         let latency = Date().timeIntervalSince(start) / Double(max(1, sample.rows)) * 1e6
         return BenchRun(id: id, method: method, budget: budget, bytesPerItem: bytesPerItem, k: k, dimension: dimension,
                         metrics: result.metrics, trainSeconds: trainSeconds, epochs: epochs, modelBytes: modelBytes,
-                        latencyMicroseconds: latency)
+                        latencyMicroseconds: latency, selectedEpoch: selectedEpoch)
     }
 
     func configuration(dimension: Int, epochs: Int) -> TrainingConfiguration {
@@ -212,16 +212,14 @@ public final class BenchStudy {
         let path = "\(runsDirectory)/elsa-full.model"
         if done("elsa-full"), let (model, _) = try? ModelFile.read(from: path, threads: threads) { return model }
         log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA d = \(preset.dimension), \(preset.denseEpochs) epochs")
-        let trainer = trainDense(id: "elsa-full", configuration: configuration(dimension: preset.dimension, epochs: preset.denseEpochs))
-        let seconds = trainer.history.reduce(0) { $0 + $1.seconds }
-        let model = trainer.model(itemIDs: itemIDs)
-        try ModelFile.write(model, metadata: ["model": "elsa", "dimension": "\(preset.dimension)"], to: path)
+        let trained = try trainDense(id: "elsa-full", configuration: configuration(dimension: preset.dimension, epochs: preset.denseEpochs))
+        try ModelFile.write(trained.model, metadata: ["model": "elsa", "dimension": "\(preset.dimension)"], to: path)
         if !done("elsa-full") {
-            try record(try measure(model, id: "elsa-full", method: "Dense ELSA (full)", budget: nil, bytesPerItem: 4 * preset.dimension,
-                                   k: nil, dimension: preset.dimension, trainSeconds: seconds, epochs: trainer.history,
-                                   modelBytes: 4 * items * preset.dimension))
+            try record(try measure(trained.model, id: "elsa-full", method: "Dense ELSA (full)", budget: nil, bytesPerItem: 4 * preset.dimension,
+                                   k: nil, dimension: preset.dimension, trainSeconds: trained.seconds, epochs: trained.history,
+                                   modelBytes: 4 * items * preset.dimension, selectedEpoch: trained.selectedEpoch))
         }
-        return model
+        return trained.model
     }
 
     private func runPrunedAfterTraining(full: ELSAModel) throws {
@@ -294,28 +292,37 @@ public final class BenchStudy {
         for budget in preset.budgets where !done("elsa-dense-d\(budget / 4)") {
             let d = budget / 4
             log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA at the budget: d = \(d)")
-            let trainer = trainDense(id: "elsa-dense-d\(d)", configuration: configuration(dimension: d, epochs: preset.denseEpochs))
-            let seconds = trainer.history.reduce(0) { $0 + $1.seconds }
-            try record(try measure(trainer.model(itemIDs: itemIDs), id: "elsa-dense-d\(d)", method: "Dense ELSA at the budget (d = 2k)",
-                                   budget: budget, bytesPerItem: 4 * d, k: nil, dimension: d, trainSeconds: seconds,
-                                   epochs: trainer.history, modelBytes: 4 * items * d))
+            let trained = try trainDense(id: "elsa-dense-d\(d)", configuration: configuration(dimension: d, epochs: preset.denseEpochs))
+            try record(try measure(trained.model, id: "elsa-dense-d\(d)", method: "Dense ELSA at the budget (d = 2k)",
+                                   budget: budget, bytesPerItem: 4 * d, k: nil, dimension: d, trainSeconds: trained.seconds,
+                                   epochs: trained.history, modelBytes: 4 * items * d, selectedEpoch: trained.selectedEpoch))
         }
     }
 
-    /// Dense ELSA for the run `id`, with a checkpoint of it (`runs/ID.checkpoint`, removed when the
-    /// training is done) after an epoch when `checkpointInterval` has passed since the last one, so an
-    /// interrupted study continues the run from its last checkpoint (a checkpoint it cannot use is
-    /// logged and the run starts over).
-    func trainDense(id: String, configuration: TrainingConfiguration) -> DenseELSATrainer {
+    /// A validation tracker keeping the best epoch, when the study has validation users.
+    func validationTracker() -> ValidationTracker? {
+        experiment.validationFolds.map { ValidationTracker(folds: $0, itemIDs: itemIDs, threads: threads, keepBest: true) }
+    }
+
+    /// Dense ELSA for the run `id`: its model (with validation users, that of its best epoch), history,
+    /// epoch seconds and chosen epoch. A checkpoint of it (`runs/ID.checkpoint`, removed when the
+    /// training is done) is written after an epoch when `checkpointInterval` has passed since the last
+    /// one, so an interrupted study continues the run from its last checkpoint (a checkpoint it cannot
+    /// use is logged and the run starts over).
+    func trainDense(id: String, configuration: TrainingConfiguration) throws
+        -> (model: ELSAModel, history: [EpochReport], seconds: Double, selectedEpoch: Int?) {
         let path = "\(runsDirectory)/\(id).checkpoint"
         for temporary in SectionFile.removeAbandonedTemporaries(of: path) {
             log("  removed \(temporary), a checkpoint write that a crash interrupted")
         }
+        let tracker = validationTracker()
         var resumed: DenseELSATrainer?
         if FileManager.default.fileExists(atPath: path) {
             do {
-                resumed = try DenseELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration, itemCount: items).trainer
-                log("  resuming from the checkpoint \(path): \(resumed!.history.count) of \(configuration.epochs) epochs done")
+                let (trainer, kept) = try DenseELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration, itemCount: items)
+                if let kept { tracker?.restore(kept) }
+                resumed = trainer
+                log("  resuming from the checkpoint \(path): \(trainer.history.count) of \(configuration.epochs) epochs done")
             } catch {
                 log("  checkpoint \(path) not used: \(error)")
             }
@@ -325,17 +332,29 @@ public final class BenchStudy {
         progress.restore(trainer.history)
         var lastCheckpoint = Date()
         while trainer.history.count < configuration.epochs {
-            trainer.train(experiment.train, epochs: 1, observer: progress)
+            trainer.train(experiment.train, epochs: 1, observer: progress, afterEpoch: tracker.map { tracker in
+                { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: $0) }
+            })
             guard trainer.history.count < configuration.epochs, Date().timeIntervalSince(lastCheckpoint) >= checkpointInterval else { continue }
             do {
-                try trainer.writeCheckpoint(to: path, run: checkpointRun)
+                try trainer.writeCheckpoint(to: path, run: checkpointRun, kept: tracker?.keptEpoch)
                 lastCheckpoint = Date()
             } catch {
                 log("  could not write the checkpoint (training goes on): \(error)")
             }
         }
         try? FileManager.default.removeItem(atPath: path)
-        return trainer
+        let (model, selected) = try chosenModel(tracker, last: trainer.model(itemIDs: itemIDs))
+        return (model, trainer.history, trainer.history.reduce(0) { $0 + $1.seconds }, selected)
+    }
+
+    /// The model of the tracker's best epoch and its number, or `last` without validation users.
+    /// - Throws: the first validation evaluation that failed.
+    private func chosenModel(_ tracker: ValidationTracker?, last: @autoclosure () -> ELSAModel) throws -> (ELSAModel, Int?) {
+        guard let tracker else { return (last(), nil) }
+        if let failure = tracker.failure { throw failure }
+        guard let best = tracker.best, let model = best.model else { return (last(), nil) }
+        return (model, best.epoch)
     }
 
     private func runSparseTraining(families: Set<String>) throws {
@@ -359,6 +378,12 @@ public final class BenchStudy {
             if let resumed { progress.restore(resumed.history) }
             var failure: Error?
             var lastCheckpoint = Date()
+            // With validation users, one tracker per target: the epochs at its k are evaluated and the best kept.
+            var trackers: [Int: ValidationTracker] = [:]
+            func tracker(_ k: Int) -> ValidationTracker? {
+                if trackers[k] == nil { trackers[k] = validationTracker() }
+                return trackers[k]
+            }
             ScheduleForks.train(schedules, initial: initial, configuration: trainingConfiguration,
                                 restart: restart, interactions: experiment.train, observer: progress, resume: resumed,
                                 checkpoint: { trunk in
@@ -370,18 +395,22 @@ public final class BenchStudy {
                                     } catch {
                                         log("  could not write the checkpoint (training goes on): \(error)")
                                     }
+                                },
+                                afterTargetEpoch: experiment.validationFolds == nil ? nil : { schedule, trainer, epoch in
+                                    tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
                                 }) { schedule, trainer in
                 guard failure == nil else { return }
                 let k = schedule.targetNonzeros
-                let model = trainer.model(itemIDs: itemIDs)
                 do {
+                    let (model, selected) = try chosenModel(tracker(k), last: trainer.model(itemIDs: itemIDs))
                     // Kept beside the run (small: 8 B per nonzero) for `elsa segments`, `recommend` and `export`.
                     try ModelFile.write(model, metadata: ["model": "compressed-elsa", "schedule": prefix, "k": "\(k)",
                                                           "dimension": "\(preset.dimension)"],
                                         to: "\(runsDirectory)/\(prefix)-k\(k).model")
                     try record(try measure(model, id: "\(prefix)-k\(k)", method: name, budget: 8 * k, bytesPerItem: 8 * k, k: k,
                                            dimension: preset.dimension, trainSeconds: trainer.history.reduce(0) { $0 + $1.seconds },
-                                           epochs: trainer.history, modelBytes: items * k * 8 + (items + 1) * 8))
+                                           epochs: trainer.history, modelBytes: items * k * 8 + (items + 1) * 8,
+                                           selectedEpoch: selected))
                 } catch { failure = error }
             }
             if let failure { throw failure }

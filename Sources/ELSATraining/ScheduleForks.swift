@@ -27,6 +27,9 @@ public enum ScheduleForks {
     ///     `canResume(schedules, stagesDone: resume.stagesDone)`); training continues from its stage.
     ///   - checkpoint: called with the trunk after each of its stages (forks done so far have been
     ///     handed to `finished`), e.g. to write a checkpoint.
+    ///   - afterTargetEpoch: called after each epoch of a schedule's last stage (at its target k) with
+    ///     the schedule, the trainer holding that epoch's weights and the epoch's number; what it
+    ///     returns is stored as the epoch's `validation` (as `runStage`'s `afterEpoch`).
     ///   - finished: called with each schedule's trained trainer, as soon as it is done.
     public static func train(_ schedules: [SparsificationSchedule], initial: DenseMatrix, configuration: TrainingConfiguration,
                              restart: Bool, carryOptimizerState: Bool = false,
@@ -34,6 +37,7 @@ public enum ScheduleForks {
                              interactions: CSRMatrix, observer: TrainingObserver? = nil,
                              resume: CompressedELSATrainer? = nil,
                              checkpoint: (CompressedELSATrainer) -> Void = { _ in },
+                             afterTargetEpoch: ((SparsificationSchedule, CompressedELSATrainer, Int) -> [String: Double]?)? = nil,
                              finished: (SparsificationSchedule, CompressedELSATrainer) -> Void) {
         guard !schedules.isEmpty else { return }
         let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
@@ -43,6 +47,11 @@ public enum ScheduleForks {
                                                     densePathFraction: densePathFraction, initial: initial)
         precondition(trunk.schedule == trunkSchedule && canResume(schedules, stagesDone: trunk.stagesDone),
                      "a resumed trunk must follow the trunk schedule, and no target may leave it before its stage \(trunk.stagesDone)")
+        /// The hook of `schedule`'s last stage, for `trainer` running stage `index`.
+        func hook(_ schedule: SparsificationSchedule, _ trainer: CompressedELSATrainer, stage index: Int) -> ((Int) -> [String: Double]?)? {
+            guard let afterTargetEpoch, index == schedule.stages.count - 1 else { return nil }
+            return { afterTargetEpoch(schedule, trainer, $0) }
+        }
         var pending = Array(ordered.dropFirst())
         for index in trunkSchedule.stages.indices where index >= trunk.stagesDone {
             // Fork every schedule that leaves the trunk at this stage.
@@ -51,14 +60,16 @@ public enum ScheduleForks {
                 let diverges = index >= schedule.stages.count || schedule.stages[index] != trunkSchedule.stages[index]
                 if diverges {
                     let fork = trunk.copy(schedule: schedule)
-                    for j in index..<schedule.stages.count { fork.runStage(j, on: interactions, observer: observer) }
+                    for j in index..<schedule.stages.count {
+                        fork.runStage(j, on: interactions, observer: observer, afterEpoch: hook(schedule, fork, stage: j))
+                    }
                     finished(schedule, fork)
                 } else {
                     still.append(schedule)
                 }
             }
             pending = still
-            trunk.runStage(index, on: interactions, observer: observer)
+            trunk.runStage(index, on: interactions, observer: observer, afterEpoch: hook(trunkSchedule, trunk, stage: index))
             checkpoint(trunk)
         }
         for schedule in pending {  // identical to the trunk's schedule

@@ -23,6 +23,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Nadam learning rate of every ELSA training of the study (default 0.1, as in the paper).") var learningRate: Float?
     @Option(help: "Activation of every ELSA training of the study: relu or relu6 (default relu6, the authors' sparse step).")
     var activation: Activation?
+    @Option(help: "Users held out of training besides the test users: every dense ELSA epoch and every epoch at a sparse schedule's target k is evaluated on them, and each run keeps its epoch with the best validation Recall@20 (default none: the last epoch, as in the paper).")
+    var validationUsers: Int?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -46,7 +48,8 @@ struct BenchCommand: ParsableCommand {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         for (name, value) in [("--dimension", dimension), ("--epochs-per-stage", epochsPerStage), ("--target-epochs", targetEpochs),
                               ("--dense-epochs", denseEpochs),
-                              ("--batch-size", batchSize), ("--max-output", maxOutput), ("--sae-hidden", saeHidden), ("--test-users", testUsers)] {
+                              ("--batch-size", batchSize), ("--max-output", maxOutput), ("--sae-hidden", saeHidden), ("--test-users", testUsers),
+                              ("--validation-users", validationUsers)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
         if let inputDropout, !(inputDropout >= 0 && inputDropout < 1) {
@@ -81,6 +84,7 @@ struct BenchCommand: ParsableCommand {
         if let inputDropout, inputDropout > 0 { chosen.inputDropout = inputDropout }
         if let learningRate { chosen.learningRate = learningRate }
         if let activation { chosen.activation = activation }
+        if let validationUsers { chosen.validationUsers = validationUsers }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }
@@ -94,10 +98,11 @@ struct BenchCommand: ParsableCommand {
         if let largest = chosen.budgets.max(), largest / 8 > chosen.saeHidden {
             throw ValidationError("budget \(largest) B needs k = \(largest / 8) nonzeros, more than the CompresSAE width \(chosen.saeHidden)")
         }
-        let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers, seed: seed, threads: threads)
+        let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers,
+                                        validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
-        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")), output \(folder)")
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
         study.checkpointInterval = checkpointMinutes * 60

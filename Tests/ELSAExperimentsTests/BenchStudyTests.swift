@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import ELSAData
+import ELSAEvaluation
+import ELSAModels
 @testable import ELSAExperiments
 
 /// 300 users x 80 items of the embedded synthetic data, 40 test users: the study of the option tests.
@@ -324,4 +326,49 @@ enum ELSATrainingSchedules {
     try fresh.run()
     #expect(thirdLines.contains { $0.contains("not used") && $0.contains("checkpoint of another run") })
     #expect(try #require(fresh.runs.first { $0.id == "elsa-full" }).metrics == expected.metrics)
+}
+
+@Test func validationUsersChooseEachRunsEpochAndKeepOldFingerprints() throws {
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("validationUsers"))
+    var preset = tinyStudyPreset()
+    preset.validationUsers = 40
+    preset.denseEpochs = 3
+    preset.targetEpochs = 3
+    #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(preset)) == preset)
+    let plain = try smallStudyExperiment()
+    let experiment = try Experiment(source: plain.source, testUsers: 40, validationUsers: 40, seed: 6, threads: 2)
+    #expect(experiment.split.testUsers == plain.split.testUsers)
+    let folds = try #require(experiment.validationFolds)
+    let directory = temporaryDirectory().path
+    let study = BenchStudy(experiment: experiment, preset: preset, outputDirectory: directory, ablation: false) { _ in }
+    study.only = ["pruned", "dense", "exponential-restart"]
+    try study.run()
+
+    let trained = study.runs.filter { !$0.epochs.isEmpty }
+    #expect(Set(trained.map(\.id)) == ["elsa-full", "elsa-dense-d16", "elsa-dense-d8", "exponential-restart-k8", "exponential-restart-k4"])
+    for run in trained {
+        // Dense ELSA: every epoch is evaluated; a sparse schedule: its three epochs at the target k.
+        let evaluated = run.epochs.filter { $0.validation != nil }
+        #expect(evaluated.count == 3, "\(run.id)")
+        if run.id.hasPrefix("exponential") { #expect(evaluated.allSatisfy { $0.k == run.k }, "\(run.id)") }
+        // The kept epoch is the earliest with the best validation Recall@20 ...
+        let bestRecall = evaluated.map { $0.validation!["recall@20"]! }.max()!
+        let bestEpoch = try #require(evaluated.first { $0.validation!["recall@20"]! == bestRecall }).epoch
+        #expect(run.selectedEpoch == bestEpoch, "\(run.id)")
+        // ... and the saved model is that epoch's: scored on the validation users, it gives the epoch's metrics.
+        let path = "\(directory)/runs/\(run.id).model"
+        if FileManager.default.fileExists(atPath: path) {
+            let model = try ModelFile.read(from: path, threads: 2).model
+            let metrics = try Evaluator(threadCount: 2).evaluate(model, on: folds).metrics
+            #expect(metrics == evaluated.first { $0.epoch == bestEpoch }!.validation, "\(run.id)")
+        } else {
+            #expect(run.id.hasPrefix("elsa-dense"), "\(run.id) kept no model file")
+        }
+    }
+    let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
+    #expect(table.contains("chosen on 40 validation users") && table.contains("40 validation users held out of training"))
+    let csv = try String(contentsOfFile: "\(directory)/runs.csv", encoding: .utf8).split(separator: "\n")
+    #expect(csv[0].hasSuffix(",selected_epoch"))
+    for run in trained { #expect(csv.contains { $0.hasPrefix(run.id + ",") && $0.hasSuffix(",\(run.selectedEpoch!)") }, "\(run.id)") }
 }
