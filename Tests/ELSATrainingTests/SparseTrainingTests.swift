@@ -203,3 +203,37 @@ func sparseGradientMatchesFiniteDifferencesAtStoredEntries(droppedInput: Bool) {
         }
     }
 }
+
+@Test func forkedSchedulesCallTheTargetHookAfterEachEpochAtTheirTargetOnly() throws {
+    let problem = try PlantedProblem(users: 300, items: 80, segments: 5)
+    let configuration = TrainingConfiguration(dimension: 32, batchSize: 64, threads: 2, seed: 6)
+    let initial = XavierInitializer.matrix(rows: 80, columns: 32, seed: 6)
+    let schedules = try [4, 8].map {
+        try SparsificationSchedule.make(.exponential, dimension: 32, targetNonzeros: $0, epochsPerStage: 1, targetEpochs: 3)
+    }
+    var calls: [(target: Int, epoch: Int, k: Int?)] = []
+    var finished: [Int: CompressedELSATrainer] = [:]
+    ScheduleForks.train(schedules, initial: initial, configuration: configuration, restart: true, densePathFraction: 0.5,
+                        interactions: problem.split.train,
+                        afterTargetEpoch: { schedule, trainer, epoch in
+                            calls.append((schedule.targetNonzeros, epoch, trainer.currentEmbedding?.nonzerosPerRow))
+                            return ["target": Double(schedule.targetNonzeros), "epoch": Double(epoch)]
+                        }) { schedule, trainer in finished[schedule.targetNonzeros] = trainer }
+    for schedule in schedules {
+        let target = schedule.targetNonzeros
+        let trainer = try #require(finished[target])
+        // Called after each of the three epochs of the last stage, holding that stage's k, and nowhere else.
+        let expectedEpochs = Array((schedule.totalEpochs - 2)...schedule.totalEpochs)
+        #expect(calls.filter { $0.target == target }.map(\.epoch) == expectedEpochs)
+        #expect(calls.filter { $0.target == target }.allSatisfy { $0.k == target })
+        #expect(trainer.history.filter { $0.validation != nil }.map(\.epoch) == expectedEpochs)
+        for report in trainer.history where report.validation != nil {
+            #expect(report.validation == ["target": Double(target), "epoch": Double(report.epoch)])
+        }
+        // The hook does not change the training.
+        let separate = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: true,
+                                             densePathFraction: 0.5)
+        separate.train(problem.split.train)
+        #expect(separate.currentEmbedding == trainer.currentEmbedding, "target \(target)")
+    }
+}
