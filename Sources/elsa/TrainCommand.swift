@@ -140,10 +140,12 @@ struct TrainCommand: ParsableCommand {
         // Epoch seconds spent before a resume (restored from the checkpoint), counted into trainSeconds.
         var secondsBeforeResume = 0.0
         let items = experiment.dataset.itemCount
-        // What a checkpoint belongs to; a checkpoint of another run is refused.
+        // What a checkpoint belongs to; a checkpoint of another run is refused. A dense checkpoint holds the
+        // best epoch's model only under --keep-best, so that flag is part of a dense run's identity.
         let run = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
             + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
             + (validationUsers > 0 ? ", \(validationUsers) validation users" : "") + (fromModel.map { ", started from \($0)" } ?? "")
+            + (model == .elsa && keepBest ? ", keeping the best epoch" : "")
         if let checkpoint {
             for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
                 note("removed \(temporary), a checkpoint write that a crash interrupted")
