@@ -474,9 +474,10 @@ public final class BenchStudy {
     }
 
     func progressLine(label: String, report: EpochReport, done: Int, total: Int, remaining: Double) -> String {
-        String(format: "  %@ epoch %d/%d (stage %d, k %d): loss %.6f, %.1f s; run ETA %@, study elapsed %@",
-               label, done, total, report.stage, report.k, report.loss, report.seconds,
-               RunETA.clock(remaining), RunETA.clock(Date().timeIntervalSince(started)))
+        let validation = report.validation?["recall@20"].map { String(format: ", validation recall@20 %.4f", $0) } ?? ""
+        return String(format: "  %@ epoch %d/%d (stage %d, k %d): loss %.6f, %.1f s%@; run ETA %@, study elapsed %@",
+                      label, done, total, report.stage, report.k, report.loss, report.seconds, validation,
+                      RunETA.clock(remaining), RunETA.clock(Date().timeIntervalSince(started)))
     }
 
     func say(_ text: String) { log(text) }

@@ -341,9 +341,13 @@ enum ELSATrainingSchedules {
     #expect(experiment.split.testUsers == plain.split.testUsers)
     let folds = try #require(experiment.validationFolds)
     let directory = temporaryDirectory().path
-    let study = BenchStudy(experiment: experiment, preset: preset, outputDirectory: directory, ablation: false) { _ in }
+    var lines: [String] = []
+    let study = BenchStudy(experiment: experiment, preset: preset, outputDirectory: directory, ablation: false) { lines.append($0) }
     study.only = ["pruned", "dense", "exponential-restart"]
     try study.run()
+    // Progress lines show the validation recall of the epochs evaluated: every dense epoch and three per sparse target.
+    #expect(lines.filter { $0.contains("elsa-full epoch") && $0.contains("validation recall@20 0.") }.count == 3)
+    #expect(lines.filter { $0.contains("exponential-restart epoch") && $0.contains("validation recall@20") }.count == 6)
 
     let trained = study.runs.filter { !$0.epochs.isEmpty }
     #expect(Set(trained.map(\.id)) == ["elsa-full", "elsa-dense-d16", "elsa-dense-d8", "exponential-restart-k8", "exponential-restart-k4"])
