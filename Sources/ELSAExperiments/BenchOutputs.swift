@@ -44,7 +44,8 @@ struct BenchOutputs {
         if let rate = preset.learningRate { overrides += ", learning rate \(rate)" }
         if let activation = preset.activation { overrides += ", activation \(activation.rawValue)" }
         if let validation = preset.validationUsers {
-            overrides += ", each ELSA run's epoch (dense ELSA, and at the target k) chosen on \(validation) validation users"
+            overrides += ", the epoch of each ELSA run chosen on \(validation) validation users (the best Recall@20 among "
+                + "dense ELSA's epochs and the epochs at the target k)"
         }
         var lines = ["# Compression study: \(study.experiment.source.name)", "",
                      "\(data.userCount) users, \(data.itemCount) items, \(data.interactionCount) interactions; "
