@@ -31,7 +31,7 @@ extension CompressedELSATrainer {
     static let checkpointMagic = "ELSACKPT"
     static let checkpointVersion: UInt32 = 1
 
-    struct CheckpointHeader: Codable {
+    struct CheckpointHeader: CheckpointIdentity {
         struct StageRecord: Codable { var k: Int; var dense: Bool; var seconds: Double }
         /// The caller's description of the run (data, split, ...), compared on resume.
         var run: String
@@ -107,21 +107,10 @@ extension CompressedELSATrainer {
                               schedule: SparsificationSchedule, restart: Bool, carryOptimizerState: Bool = false,
                               densePathFraction: Double = defaultDensePathFraction,
                               initial: DenseMatrix) throws -> CompressedELSATrainer {
-        let contents = try SectionFile.read(path, magic: checkpointMagic, version: checkpointVersion)
+        let (contents, header) = try openCheckpoint(path, magic: checkpointMagic, version: checkpointVersion,
+                                                    header: CheckpointHeader.self, run: run, configuration: configuration)
         func corrupt(_ reason: String) -> CheckpointError { .corrupt(file: path, reason: reason) }
         func otherRun(_ reason: String) -> CheckpointError { .otherRun(file: path, reason: reason) }
-        let header: CheckpointHeader
-        do {
-            header = try JSONDecoder().decode(CheckpointHeader.self, from: contents.header)
-        } catch {
-            throw corrupt("unreadable header: \(error)")
-        }
-        guard header.run == run else { throw otherRun("written for \(header.run), this run is \(run)") }
-        var stored = header.configuration
-        stored.threads = configuration.threads  // results do not depend on the thread count
-        guard stored == configuration else {
-            throw otherRun("its training configuration differs: " + differences(stored, configuration).joined(separator: ", "))
-        }
         guard header.restart == restart, header.carryOptimizerState == carryOptimizerState,
               header.densePathFraction == densePathFraction else {
             throw otherRun("restart \(header.restart), carry optimizer state \(header.carryOptimizerState), dense-path "
@@ -189,8 +178,41 @@ extension CompressedELSATrainer {
     }
 }
 
+/// What every checkpoint header records of the run that wrote it.
+protocol CheckpointIdentity: Codable {
+    /// The caller's description of the run (data, split, ...).
+    var run: String { get }
+    var configuration: TrainingConfiguration { get }
+}
+
+/// Reads the checkpoint at `path` and its header, and checks that it belongs to `run` trained with
+/// `configuration` (the thread count aside: results do not depend on it).
+/// - Throws: `DataError.cannotRead` (missing, damaged, other magic), `CheckpointError.corrupt` for an
+///   unreadable header, `CheckpointError.otherRun` naming the differences.
+func openCheckpoint<Header: CheckpointIdentity>(_ path: String, magic: String, version: UInt32, header: Header.Type,
+                                                run: String, configuration: TrainingConfiguration)
+    throws -> (contents: SectionFile.Contents, header: Header) {
+    let contents = try SectionFile.read(path, magic: magic, version: version)
+    let header: Header
+    do {
+        header = try JSONDecoder().decode(Header.self, from: contents.header)
+    } catch {
+        throw CheckpointError.corrupt(file: path, reason: "unreadable header: \(error)")
+    }
+    guard header.run == run else {
+        throw CheckpointError.otherRun(file: path, reason: "written for \(header.run), this run is \(run)")
+    }
+    var stored = header.configuration
+    stored.threads = configuration.threads
+    guard stored == configuration else {
+        throw CheckpointError.otherRun(file: path, reason: "its training configuration differs: "
+                                       + differences(stored, configuration).joined(separator: ", "))
+    }
+    return (contents, header)
+}
+
 /// The fields in which two configurations differ, as "name: CHECKPOINT in the checkpoint, HERE here".
-func differences(_ stored: TrainingConfiguration, _ current: TrainingConfiguration) -> [String] {
+private func differences(_ stored: TrainingConfiguration, _ current: TrainingConfiguration) -> [String] {
     func fields(_ configuration: TrainingConfiguration) -> [String: String] {
         guard let data = try? JSONEncoder().encode(configuration),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }

@@ -30,7 +30,7 @@ extension DenseELSATrainer {
         }
     }
 
-    struct DenseCheckpointHeader: Codable {
+    struct DenseCheckpointHeader: CheckpointIdentity {
         /// The caller's description of the run (data, split, ...), compared on resume.
         var run: String
         var configuration: TrainingConfiguration
@@ -70,22 +70,12 @@ extension DenseELSATrainer {
     ///   `CheckpointError.otherRun` when it belongs to another run, `CheckpointError.corrupt`.
     public static func resume(from path: String, run: String, configuration: TrainingConfiguration,
                               itemCount: Int) throws -> (trainer: DenseELSATrainer, kept: KeptEpoch?) {
-        let contents = try SectionFile.read(path, magic: checkpointMagic, version: checkpointVersion)
+        let (contents, header) = try openCheckpoint(path, magic: checkpointMagic, version: checkpointVersion,
+                                                    header: DenseCheckpointHeader.self, run: run, configuration: configuration)
         func corrupt(_ reason: String) -> CheckpointError { .corrupt(file: path, reason: reason) }
-        func otherRun(_ reason: String) -> CheckpointError { .otherRun(file: path, reason: reason) }
-        let header: DenseCheckpointHeader
-        do {
-            header = try JSONDecoder().decode(DenseCheckpointHeader.self, from: contents.header)
-        } catch {
-            throw corrupt("unreadable header: \(error)")
+        guard header.itemCount == itemCount else {
+            throw CheckpointError.otherRun(file: path, reason: "\(header.itemCount) items, this run has \(itemCount)")
         }
-        guard header.run == run else { throw otherRun("written for \(header.run), this run is \(run)") }
-        var stored = header.configuration
-        stored.threads = configuration.threads  // results do not depend on the thread count
-        guard stored == configuration else {
-            throw otherRun("its training configuration differs: " + differences(stored, configuration).joined(separator: ", "))
-        }
-        guard header.itemCount == itemCount else { throw otherRun("\(header.itemCount) items, this run has \(itemCount)") }
         guard contents.sections.count == 4 else { throw corrupt("\(contents.sections.count) sections, expected 4") }
         let count = itemCount * configuration.dimension
         let weights = try contents.array(0, of: Float.self, file: path)

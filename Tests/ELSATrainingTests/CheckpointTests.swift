@@ -123,18 +123,22 @@ struct CheckpointTests {
         let stepwise = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 16, 4], epochsPerStage: 1)
         #expect(throws: CheckpointError.self) { try resume(schedule: stepwise) }
 
-        // One flipped byte in the middle: the checksum catches it; the error names the file.
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[bytes.count / 2] ^= 0x40
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        do {
-            try resume()
-            Issue.record("a damaged checkpoint was accepted")
-        } catch let error as DataError {
-            #expect(error.description.contains(path) && error.description.contains("checksum"))
-        }
-        // Truncated.
-        try Data(bytes.prefix(bytes.count - 10)).write(to: URL(fileURLWithPath: path))
-        #expect(throws: DataError.self) { try resume() }
+        try expectDamagedCheckpointsRefused(at: path) { try resume() }
     }
+}
+
+/// Flips one byte in the middle of the checkpoint at `path` (the checksum must catch it, with an
+/// error naming the file), then truncates it: `resume` must refuse both.
+func expectDamagedCheckpointsRefused(at path: String, resume: () throws -> Void) throws {
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    bytes[bytes.count / 2] ^= 0x40
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    do {
+        try resume()
+        Issue.record("a damaged checkpoint was accepted")
+    } catch let error as DataError {
+        #expect(error.description.contains(path) && error.description.contains("checksum"))
+    }
+    try Data(bytes.prefix(bytes.count - 10)).write(to: URL(fileURLWithPath: path))
+    #expect(throws: DataError.self) { try resume() }
 }
