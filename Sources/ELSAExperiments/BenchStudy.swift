@@ -370,7 +370,8 @@ public final class BenchStudy {
             log("[\(runs.count + 1)/\(plannedRuns.count)] \(name): targets \(missing.map { $0 / 8 }), stages shared where the schedules agree")
             let progress = BenchProgress(study: self, label: prefix, plannedKs: BenchStudy.distinctEpochKs(schedules),
                                          dimension: preset.dimension,
-                                         densePathFraction: CompressedELSATrainer.defaultDensePathFraction)
+                                         densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
+                                         evaluations: experiment.validationFolds == nil ? 0 : schedules.reduce(0) { $0 + $1.stages.last!.epochs })
             let trainingConfiguration = configuration(dimension: preset.dimension, epochs: 1)
             let checkpointPath = "\(runsDirectory)/\(prefix).checkpoint"
             let resumed = resumeTrunk(from: checkpointPath, schedules: schedules, configuration: trainingConfiguration,
@@ -397,7 +398,9 @@ public final class BenchStudy {
                                     }
                                 },
                                 afterTargetEpoch: experiment.validationFolds == nil ? nil : { schedule, trainer, epoch in
-                                    tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
+                                    let started = Date()
+                                    defer { progress.evaluated(seconds: Date().timeIntervalSince(started)) }
+                                    return tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
                                 }) { schedule, trainer in
                 guard failure == nil else { return }
                 let k = schedule.targetNonzeros
@@ -508,14 +511,17 @@ final class BenchProgress: TrainingObserver {
         self.eta = RunETA(totalEpochs: totalEpochs)
     }
 
-    init(study: BenchStudy, label: String, plannedKs: [Int], dimension: Int, densePathFraction: Double) {
+    init(study: BenchStudy, label: String, plannedKs: [Int], dimension: Int, densePathFraction: Double, evaluations: Int = 0) {
         self.study = study
         self.label = label
-        self.eta = RunETA(plannedKs: plannedKs, dimension: dimension, densePathFraction: densePathFraction)
+        self.eta = RunETA(plannedKs: plannedKs, dimension: dimension, densePathFraction: densePathFraction, evaluations: evaluations)
     }
 
     /// Counts the epochs a resumed trainer ran before its checkpoint as done.
     func restore(_ reports: [EpochReport]) { eta.restore(reports) }
+
+    /// Counts a validation evaluation into the run's time left.
+    func evaluated(seconds: Double) { eta.evaluated(seconds: seconds) }
 
     func epochFinished(_ report: EpochReport) {
         let left = eta.secondsLeft(afterEpochAt: report.k, seconds: report.seconds,

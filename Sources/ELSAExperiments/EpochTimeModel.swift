@@ -65,6 +65,11 @@ public struct RunETA: Sendable {
     private var model: EpochTimeModel?
     /// Seconds of the epochs counted by `restore`.
     public private(set) var restoredSeconds = 0.0
+    /// Validation evaluations still to come; once one has been timed (`evaluated(seconds:)`), the time
+    /// left includes them at the mean evaluation's seconds (a planned run's epochs do not include them).
+    public private(set) var evaluationsLeft = 0
+    private var evaluationSeconds = 0.0
+    private var evaluationsTimed = 0
 
     /// A run of `totalEpochs` epochs that cost about the same: the mean epoch so far times the epochs left.
     public init(totalEpochs: Int) {
@@ -73,9 +78,10 @@ public struct RunETA: Sendable {
 
     /// A run whose epochs run at `plannedKs`, in any order (d for dense epochs): each epoch left is
     /// predicted by its k (`EpochTimeModel`), falling back to the mean epoch while no epoch seen says
-    /// anything about it.
-    public init(plannedKs: [Int], dimension: Int, densePathFraction: Double) {
+    /// anything about it. `evaluations`: how many of those epochs will be followed by a validation evaluation.
+    public init(plannedKs: [Int], dimension: Int, densePathFraction: Double, evaluations: Int = 0) {
         self.init(totalEpochs: plannedKs.count)
+        evaluationsLeft = evaluations
         for k in plannedKs { remainingKs[k, default: 0] += 1 }
         model = EpochTimeModel(dimension: dimension, densePathFraction: densePathFraction)
     }
@@ -88,7 +94,7 @@ public struct RunETA: Sendable {
         model.observe(k: k, seconds: seconds)
         self.model = model
         if let left = remainingKs[k] { remainingKs[k] = left > 1 ? left - 1 : nil }
-        var total = 0.0
+        var total = evaluationsTimed > 0 ? evaluationSeconds / Double(evaluationsTimed) * Double(evaluationsLeft) : 0
         for (k, count) in remainingKs {
             guard let predicted = model.predict(k: k) else { return meanEstimate }
             total += predicted * Double(count)
@@ -96,10 +102,18 @@ public struct RunETA: Sendable {
         return total
     }
 
+    /// Counts a validation evaluation that took `seconds` (call it before the epoch's `secondsLeft`).
+    public mutating func evaluated(seconds: Double) {
+        evaluationsTimed += 1
+        evaluationSeconds += seconds
+        evaluationsLeft = max(0, evaluationsLeft - 1)
+    }
+
     /// Counts the epochs a resumed run trained before its checkpoint as done (and as observations
-    /// of the time model).
+    /// of the time model; their evaluations as done, untimed).
     public mutating func restore(_ reports: [EpochReport]) {
         for report in reports {
+            if report.validation != nil { evaluationsLeft = max(0, evaluationsLeft - 1) }
             restoredSeconds += report.seconds
             _ = secondsLeft(afterEpochAt: report.k, seconds: report.seconds, elapsed: restoredSeconds)
         }

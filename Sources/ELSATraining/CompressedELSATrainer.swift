@@ -37,6 +37,8 @@ public final class CompressedELSATrainer {
     }
     var weights: Weights
     var pattern: FixedPatternEmbedding?
+    /// A dense model whose predictions join the targets of every step (distillation; nil: the paper's loss).
+    public var teacher: DistillationTeacher?
     var optimizer: Nadam
     private let denseStep: DenseTrainingStep
     private let sparseStep: SparseTrainingStep
@@ -106,14 +108,15 @@ public final class CompressedELSATrainer {
                     report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
                                              k: k, stage: index, observer: observer) { batch in
                         denseStep.run(batch: batch, parameters: &matrix, optimizer: optimizer,
-                                      activation: configuration.activation, mask: mask)
+                                      activation: configuration.activation, mask: mask, teacher: teacher?.targets(for: batch))
                     }
                     weights = .dense(matrix, mask: mask)
                 case .sparse(var embedding):
                     weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
                     report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
                                              k: k, stage: index, observer: observer) { batch in
-                        sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer, activation: configuration.activation)
+                        sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer, activation: configuration.activation,
+                                       teacher: teacher?.targets(for: batch))
                     }
                     weights = .sparse(embedding)
                 }
@@ -138,6 +141,7 @@ public final class CompressedELSATrainer {
                                          initial: initial)
         twin.weights = weights
         twin.pattern = pattern
+        twin.teacher = teacher
         twin.optimizer = optimizer.copy()
         twin.history = history
         twin.stageLog = stageLog

@@ -34,9 +34,9 @@ public final class DenseTrainingStep: @unchecked Sendable {
 
     /// The loss of `batch` and dL/dA (items x d, zero outside the output rows), without updating anything.
     public func gradient(batch: TrainingBatch, parameters: DenseMatrix, activation: Activation,
-                         mask: [UInt8]? = nil) -> (loss: Double, gradient: DenseMatrix) {
+                         mask: [UInt8]? = nil, teacher: TeacherTargets? = nil) -> (loss: Double, gradient: DenseMatrix) {
         var copy = parameters
-        let loss = run(batch: batch, parameters: &copy, optimizer: nil, activation: activation, mask: mask)
+        let loss = run(batch: batch, parameters: &copy, optimizer: nil, activation: activation, mask: mask, teacher: teacher)
         var full = DenseMatrix(rows: parameters.rows, columns: parameters.columns)
         for (o, item) in batch.outputs.items.enumerated() {
             for j in 0..<parameters.columns { full[Int(item), j] = gradient[o, j] }
@@ -49,9 +49,10 @@ public final class DenseTrainingStep: @unchecked Sendable {
     ///
     /// With a `mask` (items x d, 1 = kept) the step is the authors' masked dense training:
     /// gradients outside the mask are zeroed after the normalization backward, so entries
-    /// that are zero stay zero (their moments must be zero too).
+    /// that are zero stay zero (their moments must be zero too). `teacher`: a teacher's targets mixed into
+    /// the loss (see `NormalizedCosineLoss`).
     public func run(batch: TrainingBatch, parameters: inout DenseMatrix, optimizer: Nadam?,
-                    activation: Activation, mask: [UInt8]? = nil) -> Double {
+                    activation: Activation, mask: [UInt8]? = nil, teacher: TeacherTargets? = nil) -> Double {
         if let mask { precondition(mask.count == parameters.storage.count, "mask has \(mask.count) entries for \(parameters.storage.count) parameters") }
         let d = parameters.columns
         let outputs = batch.outputs
@@ -93,7 +94,8 @@ public final class DenseTrainingStep: @unchecked Sendable {
         gemmSeconds += seconds(since: clock)
         // 4. Gᵀ in place.
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
-                                                 inputRows: batch.inputTargetRows, activation: activation, threads: threads)
+                                                 inputRows: batch.inputTargetRows, teacher: teacher, activation: activation,
+                                                 threads: threads)
         clock = ContinuousClock.now
         // 5. dÂ_O = Gᵀ H and 6. GA = G Â_O.
         predictions.storage.withUnsafeBufferPointer { g in

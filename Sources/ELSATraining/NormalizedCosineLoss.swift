@@ -15,14 +15,26 @@ import ELSASparse
 /// With ‖z‖ guarded as √max(Σz², 1e-12) (as Keras's l2_normalize does):
 /// dL/dz_u = (2 / (b n ‖z‖)) (ẑ (ẑ·ŷ) − ŷ) = α_u z − β_u y,
 /// α_u = 2 (z·y) / (b n ‖z‖³ ‖y‖), β_u = 2 / (b n ‖z‖ ‖y‖).
+///
+/// Distillation (not in the paper): with a teacher's activated predictions t over the same
+/// outputs and a weight w, each row's loss is (1 − w) L(z, y) + w L(z, t), the same cosine
+/// loss against both targets, and G = ((1 − w) α_u + w α'_u) z − (1 − w) β_u y − w β'_u t with
+/// α', β' the coefficients above for t (a row whose t is all zero adds ‖ẑ‖²/n and no gradient).
 public enum NormalizedCosineLoss {
     /// Overwrites `predictions` (Pᵀ) with dL/dP and returns the batch's mean loss.
     /// Users are split into contiguous ranges per thread, so the result does not depend on `threads`.
     /// - Precondition: `targetRows.rows == predictions.columns`, `targetRows.columns == predictions.rows`,
     ///   and `inputRows` (default `targetRows`) has the same shape.
+    /// With `teacher` (activated teacher predictions, `predictions`' shape), the loss mixes in the teacher's
+    /// target with weight `teacher.weight` (see above).
     public static func gradient(predictions: inout DenseMatrix, targetRows: CSRMatrix, inputRows: CSRMatrix? = nil,
-                                activation: Activation, threads: Int) -> Double {
+                                teacher: TeacherTargets? = nil, activation: Activation, threads: Int) -> Double {
         let outputs = predictions.rows, users = predictions.columns
+        if let teacher {
+            precondition(teacher.predictions.rows == outputs && teacher.predictions.columns == users,
+                         "teacher predictions must be \(outputs) x \(users), got \(teacher.predictions.rows) x \(teacher.predictions.columns)")
+        }
+        let teacherWeight = teacher?.weight ?? 0
         precondition(targetRows.rows == users && targetRows.columns == outputs,
                      "targets must be \(users) x \(outputs), got \(targetRows.rows) x \(targetRows.columns)")
         let inputRows = inputRows ?? targetRows
@@ -37,8 +49,9 @@ public enum NormalizedCosineLoss {
         targetRows.columnIndices.withUnsafeBufferPointer { targets in
         inputRows.rowOffsets.withUnsafeBufferPointer { inputOffsets in
         inputRows.columnIndices.withUnsafeBufferPointer { inputs in
+        (teacher?.predictions.storage ?? []).withUnsafeBufferPointer { teacherBuffer in
             let shared = Shared(p: p.baseAddress!, losses: lossBuffer.baseAddress!, offsets: offsets, targets: targets,
-                                inputOffsets: inputOffsets, inputs: inputs)
+                                inputOffsets: inputOffsets, inputs: inputs, t: teacher == nil ? nil : teacherBuffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: slots) { slot in
                 let lower = users * slot / slots, upper = users * (slot + 1) / slots
                 let width = upper - lower
@@ -70,9 +83,36 @@ public enum NormalizedCosineLoss {
                         }
                     }
                 }
+                // With a teacher: z·t and Σ t² per user (eight users per SIMD vector, in output order).
+                var teacherDots = [Float](repeating: 0, count: shared.t == nil ? 0 : width)
+                var teacherSquares = teacherDots
+                if let t = shared.t {
+                    teacherDots.withUnsafeMutableBufferPointer { dotBuffer in
+                    teacherSquares.withUnsafeMutableBufferPointer { squareBuffer in
+                        let dots = dotBuffer.baseAddress!, sums = squareBuffer.baseAddress!
+                        for o in 0..<outputs {
+                            let z = shared.p + o * users + lower, target = t + o * users + lower
+                            var u = 0
+                            while u + 8 <= width {
+                                let tv = load8(target + u)
+                                store8(load8(dots + u) + load8(z + u) * tv, dots + u)
+                                store8(load8(sums + u) + tv * tv, sums + u)
+                                u += 8
+                            }
+                            while u < width {
+                                dots[u] += z[u] * target[u]
+                                sums[u] += target[u] * target[u]
+                                u += 1
+                            }
+                        }
+                    }}
+                }
+                // G = α z − γ t − β y where the activation passes the gradient, else 0.
                 var alpha = [Float](repeating: 0, count: width)
                 var beta = [Float](repeating: 0, count: width)
+                var gamma = [Float](repeating: 0, count: teacherDots.count)
                 let scale = 2 / (Double(users) * Double(outputs))
+                let weight = Double(teacherWeight)
                 for u in 0..<width {
                     let user = lower + u
                     var zy: Double = 0
@@ -82,51 +122,65 @@ public enum NormalizedCosineLoss {
                     }
                     let zNorm = Double(max(squares[u], 1e-12)).squareRoot()
                     let yNorm = Double(count).squareRoot()
+                    let zUnitSquared = Double(squares[u]) / (zNorm * zNorm)
+                    var loss: Double
                     if count == 0 {
-                        // No positives among the outputs: ŷ = 0 (Keras's guarded normalization), L = ‖ẑ‖²/n.
-                        shared.losses[user] = Double(squares[u]) / (zNorm * zNorm) / Double(outputs)
-                        alpha[u] = 0; beta[u] = 0   // ‖ẑ‖ is constant in z: no gradient.
-                        continue
+                        // No positives among the outputs: ŷ = 0 (Keras's guarded normalization), L = ‖ẑ‖²/n,
+                        // and ‖ẑ‖ is constant in z: no gradient.
+                        loss = zUnitSquared / Double(outputs)
+                    } else {
+                        let cosine = zy / (zNorm * yNorm)
+                        loss = (zUnitSquared - 2 * cosine + 1) / Double(outputs)
+                        alpha[u] = Float(scale * zy / (zNorm * zNorm * zNorm * yNorm))
+                        beta[u] = Float(scale / (zNorm * yNorm))
                     }
-                    let cosine = zy / (zNorm * yNorm)
-                    shared.losses[user] = (Double(squares[u]) / (zNorm * zNorm) - 2 * cosine + 1) / Double(outputs)
-                    alpha[u] = Float(scale * zy / (zNorm * zNorm * zNorm * yNorm))
-                    beta[u] = Float(scale / (zNorm * yNorm))
-                }
-                // G = α z − β y where the activation passes the gradient, else 0 (α z here, β y below).
-                alpha.withUnsafeBufferPointer { alphaBuffer in
-                    let alphas = alphaBuffer.baseAddress!
-                    for o in 0..<outputs {
-                        let row = shared.p + o * users + lower
-                        var u = 0
-                        while u + 8 <= width {
-                            let z = load8(row + u)
-                            store8(scaledWherePassing(z, load8(alphas + u), activation), row + u)
-                            u += 8
-                        }
-                        while u < width {
-                            let z = row[u]
-                            let passes: Bool
-                            switch activation {
-                            case .relu: passes = z > 0
-                            case .relu6: passes = z > 0 && z < 6
-                            }
-                            row[u] = passes ? alphas[u] * z : 0
-                            u += 1
-                        }
+                    if !gamma.isEmpty {
+                        // The same loss against t (t = 0: ‖ẑ‖²/n, no gradient, as above; z·t = 0 gives α' = 0).
+                        let zt = Double(teacherDots[u]), tSquared = Double(teacherSquares[u])
+                        let tNorm = max(tSquared, 1e-12).squareRoot()
+                        let teacherLoss = (zUnitSquared - 2 * zt / (zNorm * tNorm) + tSquared / (tNorm * tNorm)) / Double(outputs)
+                        loss = (1 - weight) * loss + weight * teacherLoss
+                        alpha[u] = Float((1 - weight) * Double(alpha[u]) + weight * scale * zt / (zNorm * zNorm * zNorm * tNorm))
+                        beta[u] = Float((1 - weight) * Double(beta[u]))
+                        gamma[u] = Float(weight * scale / (zNorm * tNorm))
                     }
+                    shared.losses[user] = loss
                 }
+                // The target entries where the activation passes (found before z is overwritten below).
+                var passingTargets: [Int] = []
                 for u in 0..<width {
                     let user = lower + u
                     for q in shared.offsets[user]..<shared.offsets[user + 1] {
                         let index = Int(shared.targets[q]) * users + user
-                        // The target term applies where the activation passes; z was overwritten,
-                        // so a zero means "blocked" (α z = 0 only when z = 0, which also blocks).
-                        if shared.p[index] != 0 { shared.p[index] -= beta[u] }
+                        if passes(shared.p[index], activation) { passingTargets.append(index) }
                     }
                 }
+                alpha.withUnsafeBufferPointer { alphaBuffer in
+                gamma.withUnsafeBufferPointer { gammaBuffer in
+                    let alphas = alphaBuffer.baseAddress!
+                    for o in 0..<outputs {
+                        let row = shared.p + o * users + lower
+                        let target = shared.t.map { $0 + o * users + lower }
+                        var u = 0
+                        while u + 8 <= width {
+                            let z = load8(row + u)
+                            var g = load8(alphas + u) * z
+                            if let target { g -= load8(gammaBuffer.baseAddress! + u) * load8(target + u) }
+                            store8(keptWherePassing(g, z: z, activation), row + u)
+                            u += 8
+                        }
+                        while u < width {
+                            let z = row[u]
+                            var g = alphas[u] * z
+                            if let target { g -= gammaBuffer[u] * target[u] }
+                            row[u] = passes(z, activation) ? g : 0
+                            u += 1
+                        }
+                    }
+                }}
+                for index in passingTargets { shared.p[index] -= beta[index % users - lower] }
             }
-        }}}}}}
+        }}}}}}}
         return losses.reduce(0, +) / Double(users)
     }
 
@@ -163,11 +217,20 @@ public enum NormalizedCosineLoss {
         return z
     }
 
-    /// `α z` where the gradient passes the activation (strictly inside the linear range), else 0; `z` is activated.
+    /// Whether the gradient passes the activation at the activated value `z` (strictly inside the linear range).
     @inline(__always)
-    private static func scaledWherePassing(_ z: SIMD8<Float>, _ alpha: SIMD8<Float>, _ activation: Activation) -> SIMD8<Float> {
+    private static func passes(_ z: Float, _ activation: Activation) -> Bool {
+        switch activation {
+        case .relu: return z > 0
+        case .relu6: return z > 0 && z < 6
+        }
+    }
+
+    /// `g` where the gradient passes the activation at the activated `z`, else 0.
+    @inline(__always)
+    private static func keptWherePassing(_ gradient: SIMD8<Float>, z: SIMD8<Float>, _ activation: Activation) -> SIMD8<Float> {
         let zero = SIMD8<Float>.zero
-        var g = alpha * z
+        var g = gradient
         g.replace(with: zero, where: .!(z .> zero))
         if case .relu6 = activation { g.replace(with: zero, where: .!(SIMD8<Float>(repeating: 6) .> z)) }
         return g
@@ -180,5 +243,19 @@ public enum NormalizedCosineLoss {
         let targets: UnsafeBufferPointer<Int32>
         let inputOffsets: UnsafeBufferPointer<Int>
         let inputs: UnsafeBufferPointer<Int32>
+        /// The teacher's activated predictions (Tᵀ, the layout of `p`), or nil.
+        let t: UnsafePointer<Float>?
+    }
+}
+
+/// A teacher's activated predictions over a batch's outputs (n_out x b, the layout of the training step's
+/// predictions) and the weight of their term in the loss (see `NormalizedCosineLoss`).
+public struct TeacherTargets: Sendable {
+    public var predictions: DenseMatrix
+    public var weight: Double
+    public init(predictions: DenseMatrix, weight: Double) {
+        precondition(weight >= 0 && weight <= 1, "the teacher's weight must be in [0, 1], got \(weight)")
+        self.predictions = predictions
+        self.weight = weight
     }
 }

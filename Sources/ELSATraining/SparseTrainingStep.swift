@@ -34,15 +34,17 @@ public final class SparseTrainingStep: @unchecked Sendable {
     }
 
     /// The loss of `batch` and dL/dW at the stored entries (aligned with `weights.values`), without updating.
-    public func gradient(batch: TrainingBatch, weights: FixedPatternEmbedding, activation: Activation) -> (loss: Double, gradient: [Float]) {
+    public func gradient(batch: TrainingBatch, weights: FixedPatternEmbedding, activation: Activation,
+                         teacher: TeacherTargets? = nil) -> (loss: Double, gradient: [Float]) {
         var copy = weights
-        let loss = run(batch: batch, weights: &copy, optimizer: nil, activation: activation)
+        let loss = run(batch: batch, weights: &copy, optimizer: nil, activation: activation, teacher: teacher)
         return (loss, gradient)
     }
 
     /// One step; returns the batch loss. With `optimizer == nil` only the gradient is computed.
+    /// `teacher`: a teacher's targets mixed into the loss (see `NormalizedCosineLoss`).
     public func run(batch: TrainingBatch, weights: inout FixedPatternEmbedding, optimizer: Nadam?,
-                    activation: Activation) -> Double {
+                    activation: Activation, teacher: TeacherTargets? = nil) -> Double {
         var clock = PhaseClock()
         let (normalized, norms) = weights.normalizedRows(threads: threads)
         phaseSeconds.normalization += clock.lap()
@@ -57,7 +59,8 @@ public final class SparseTrainingStep: @unchecked Sendable {
         normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, into: &predictions, threads: threads)  // n_out x b
         phaseSeconds.outputProduct += clock.lap()
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
-                                                 inputRows: batch.inputTargetRows, activation: activation, threads: threads)
+                                                 inputRows: batch.inputTargetRows, teacher: teacher, activation: activation,
+                                                 threads: threads)
         if gradient.count != weights.values.count {
             gradient = [Float](repeating: 0, count: weights.values.count)
         } else {

@@ -16,6 +16,9 @@ final class ProgressPrinter: TrainingObserver {
         started = Date()
     }
 
+    /// Counts a validation evaluation into the time left (before the epoch's line).
+    func evaluated(seconds: Double) { eta?.evaluated(seconds: seconds) }
+
     func batchFinished(epoch: Int, batch: Int, of total: Int, loss: Double) {
         guard live, Date().timeIntervalSince(lastDraw) > 0.2 || batch == total else { return }
         lastDraw = Date()

@@ -49,6 +49,11 @@ struct TrainCommand: ParsableCommand {
     var checkpoint: String?
     @Option(help: "Minutes between checkpoints (0: after every epoch of elsa or stage of compressed-elsa).") var checkpointMinutes: Double = 10
 
+    @Option(help: "compressed-elsa: a saved dense model of the same data (a teacher, such as the full dense ELSA) whose predictions join the targets of every training step: knowledge distillation, not in the paper.")
+    var distillFrom: String?
+    @Option(help: "With --distill-from: weight w of the teacher's term; each user's loss is (1 - w) * cosine loss to the user's items + w * cosine loss to the teacher's prediction.")
+    var distillWeight: Double = 0.5
+
     @Option(help: "Users held out of training, besides the test users, to evaluate after every epoch of elsa and every epoch at the target k of compressed-elsa (metrics in the report's epochs as 'validation').")
     var validationUsers: Int = 0
     @Flag(help: "With --validation-users: keep the model of the evaluated epoch with the best validation Recall@20 instead of the last one.")
@@ -84,6 +89,11 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("\(fromModel): no such model file (--from-model)")
         }
         if fromModel != nil && model == .elsa { throw ValidationError("--from-model is for --model compressed-elsa or compressae") }
+        if let distillFrom {
+            if model != .compressedELSA { throw ValidationError("--distill-from is for --model compressed-elsa") }
+            if !FileManager.default.fileExists(atPath: distillFrom) { throw ValidationError("\(distillFrom): no such model file (--distill-from)") }
+        }
+        if !(distillWeight >= 0 && distillWeight <= 1) { throw ValidationError("--distill-weight must be between 0 and 1, got \(distillWeight)") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model == .compressae { throw ValidationError("--checkpoint is for --model elsa or compressed-elsa") }
     }
@@ -119,6 +129,17 @@ struct TrainCommand: ParsableCommand {
             startingMatrix = try WarmStart.itemMatrix(of: loaded, file: fromModel, itemIDs: experiment.dataset.itemIDs)
             note("starting from \(fromModel): \(loaded.itemCount) items, d = \(loaded.embedding.dimension), \(loaded.embedding.nonzerosPerRow) nonzeros per row")
         }
+        // The teacher of a distilled run, rows in the data's item order.
+        var teacher: DistillationTeacher?
+        if let distillFrom {
+            let loaded = try ModelFile.read(from: distillFrom, threads: splitOptions.threads).model
+            guard case .dense = loaded.embedding else {
+                throw ValidationError("\(distillFrom): a teacher must be a dense model (--distill-from); this one has \(loaded.embedding.nonzerosPerRow) nonzeros per row")
+            }
+            let matrix = try WarmStart.itemMatrix(of: loaded, file: distillFrom, itemIDs: experiment.dataset.itemIDs)
+            teacher = DistillationTeacher(itemMatrix: matrix, weight: distillWeight, activation: activation, threads: splitOptions.threads)
+            note("distilling from \(distillFrom) (d = \(matrix.columns)) with weight \(distillWeight)")
+        }
         let dimension: Int
         if model == .compressedELSA, let startingMatrix {
             if let requested = self.dimension, requested != startingMatrix.columns {
@@ -146,6 +167,7 @@ struct TrainCommand: ParsableCommand {
             + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
             + (validationUsers > 0 ? ", \(validationUsers) validation users" : "") + (fromModel.map { ", started from \($0)" } ?? "")
             + (model == .elsa && keepBest ? ", keeping the best epoch" : "")
+            + (distillFrom.map { ", distilled from \($0) with weight \(distillWeight)" } ?? "")
         if let checkpoint {
             for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
                 note("removed \(temporary), a checkpoint write that a crash interrupted")
@@ -192,17 +214,19 @@ struct TrainCommand: ParsableCommand {
             var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
                                                 carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                                 initial: initial)
+            trainer.teacher = teacher
             if let checkpoint, resuming {
                 // A checkpoint of other options stops the run with the differences (it is not overwritten).
                 trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,
                                                            densePathFraction: densePathFraction, initial: initial)
+                trainer.teacher = teacher
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
                 note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
             }
             var eta = RunETA(plannedKs: plan.stages.flatMap { Array(repeating: $0.k, count: $0.epochs) }, dimension: dimension,
-                             densePathFraction: densePathFraction)
+                             densePathFraction: densePathFraction, evaluations: validation == nil ? 0 : plan.stages.last!.epochs)
             eta.restore(trainer.history)
             progress.start(eta)
             var lastCheckpoint = Date()
@@ -211,7 +235,11 @@ struct TrainCommand: ParsableCommand {
                 let atTarget = index == plan.stages.count - 1
                 let trainerNow = trainer
                 trainer.runStage(index, on: experiment.train, observer: progress, afterEpoch: atTarget ? validation.map { tracker in
-                    { tracker.evaluate(trainerNow.model(itemIDs: tracker.itemIDs), epoch: $0) }
+                    { epoch in
+                        let started = Date()
+                        defer { progress.evaluated(seconds: Date().timeIntervalSince(started)) }
+                        return tracker.evaluate(trainerNow.model(itemIDs: tracker.itemIDs), epoch: epoch)
+                    }
                 } : nil)
                 if let checkpoint, index + 1 < plan.stages.count, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
                     do {
@@ -228,6 +256,7 @@ struct TrainCommand: ParsableCommand {
                           "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
                           "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
             if let fromModel { extra["fromModel"] = fromModel }
+            if let distillFrom { extra.merge(["distillFrom": distillFrom, "distillWeight": "\(distillWeight)"]) { $1 } }
         case .compressae:
             let dense = startingMatrix!
             let sae = CompresSAEConfiguration(hiddenDimension: dimension, nonzeros: targetNonzeros, epochs: epochs, batchSize: batchSize,

@@ -187,6 +187,24 @@ enum ELSATrainingSchedules {
     #expect(abs(left - (2 * 22.8 + 16.4)) < 1e-9)
     #expect(progress.epochsDone == 4)
 
+    // Validation evaluations after the last three epochs (the target's): counted once one has been timed.
+    var validated = RunETA(plannedKs: [2048, 1000, 500, 250, 128, 128, 128], dimension: 2048, densePathFraction: 0.28, evaluations: 3)
+    _ = validated.secondsLeft(afterEpochAt: 2048, seconds: 90, elapsed: 90)
+    _ = validated.secondsLeft(afterEpochAt: 1000, seconds: 110, elapsed: 200)
+    _ = validated.secondsLeft(afterEpochAt: 500, seconds: 60, elapsed: 260)
+    let beforeEvaluations = validated.secondsLeft(afterEpochAt: 250, seconds: 35, elapsed: 295)
+    #expect(abs(beforeEvaluations - 3 * 22.8) < 1e-9)   // no evaluation timed yet: epochs only
+    validated.evaluated(seconds: 40)
+    #expect(validated.evaluationsLeft == 2)
+    let afterEvaluation = validated.secondsLeft(afterEpochAt: 128, seconds: 22.8, elapsed: 360)
+    #expect(abs(afterEvaluation - (2 * 22.8 + 2 * 40)) < 1e-9)
+    // A resumed run counts the evaluated epochs before its checkpoint as evaluated.
+    var resumedValidated = RunETA(plannedKs: [64, 64, 64], dimension: 256, densePathFraction: 0.28, evaluations: 3)
+    var evaluatedEpoch = EpochReport(epoch: 1, loss: 0, seconds: 10, k: 64, stage: 0, usersPerSecond: 1)
+    evaluatedEpoch.validation = ["recall@20": 0.1]
+    resumedValidated.restore([evaluatedEpoch])
+    #expect(resumedValidated.evaluationsLeft == 2)
+
     // Without planned ks (dense ELSA, CompresSAE): the mean epoch so far times the epochs left.
     var plain = RunETA(totalEpochs: 5)
     #expect(plain.secondsLeft(afterEpochAt: 64, seconds: 10, elapsed: 12) == 48)

@@ -1,0 +1,135 @@
+import Testing
+import ELSAData
+import ELSALinearAlgebra
+import ELSASparse
+@testable import ELSATraining
+
+/// A teacher of d_t = 5 over `items` items, scaled so that many of its predictions are positive.
+private func teacherMatrix(items: Int) -> DenseMatrix {
+    var matrix = XavierInitializer.matrix(rows: items, columns: 5, seed: 77)
+    for i in matrix.storage.indices { matrix.storage[i] *= 3 }
+    return matrix
+}
+
+@Test(arguments: [(Int.max, false), (9, false), (Int.max, true), (9, true)])
+func teacherTargetsAreTheTeachersActivatedPredictions(maxOutput: Int, droppedInput: Bool) {
+    let items = 12
+    let teacherItems = teacherMatrix(items: items)
+    let rows = smallBatchRows(items: items)
+    let input = droppedInput ? smallBatchInput(items: items) : nil
+    var generator = SeededGenerator(seed: 8)
+    let batch = TrainingBatch(rows: rows, inputRows: input, maxOutput: maxOutput, generator: &generator)
+    for threads in [1, 2] {
+        let teacher = DistillationTeacher(itemMatrix: teacherItems, weight: 0.3, activation: .relu6, threads: threads)
+        let targets = teacher.targets(for: batch)
+        #expect(targets.weight == 0.3)
+        #expect(targets.predictions.rows == batch.outputs.count && targets.predictions.columns == rows.rows)
+        let outputs = batch.outputs.items.map(Int.init)
+        var positive = 0
+        for u in 0..<rows.rows {
+            let expected = referencePredictions(parameters: teacherItems.storage.map(Double.init), items: items, dimension: 5,
+                                                input: Set((input ?? rows).columns(ofRow: u).map(Int.init)),
+                                                outputs: outputs, activation: .relu6)
+            for (o, value) in expected.enumerated() {
+                #expect(abs(Double(targets.predictions[o, u]) - value) < 1e-5, "output \(o), user \(u)")
+                if value > 0 { positive += 1 }
+            }
+        }
+        #expect(positive > 0, "the check needs positive teacher predictions")
+    }
+}
+
+@Test(arguments: [(Activation.relu6, Int.max, false, 0.5), (Activation.relu, 10, false, 0.25), (Activation.relu6, Int.max, true, 1.0)])
+func distilledDenseGradientMatchesFiniteDifferences(activation: Activation, maxOutput: Int, droppedInput: Bool, weight: Double) {
+    let items = 12, d = 6
+    var parameters = XavierInitializer.matrix(rows: items, columns: d, seed: 11)
+    for i in parameters.storage.indices { parameters.storage[i] *= 3 }
+    let teacherItems = teacherMatrix(items: items)
+    let rows = smallBatchRows(items: items)
+    let input = droppedInput ? smallBatchInput(items: items) : nil
+    var generator = SeededGenerator(seed: 5)
+    let batch = TrainingBatch(rows: rows, inputRows: input, maxOutput: maxOutput, generator: &generator)
+    let teacher = DistillationTeacher(itemMatrix: teacherItems, weight: weight, activation: activation, threads: 1)
+    let (loss, gradient) = DenseTrainingStep(threads: 1).gradient(batch: batch, parameters: parameters, activation: activation,
+                                                                  teacher: teacher.targets(for: batch))
+    let outputs = batch.outputs.items.map(Int.init)
+    let base = parameters.storage.map(Double.init)
+    let teacherParameters = (parameters: teacherItems.storage.map(Double.init), dimension: 5, weight: weight)
+    func reference(_ a: [Double]) -> Double {
+        referenceLoss(parameters: a, items: items, dimension: d, rows: rows, inputRows: input, outputs: outputs,
+                      activation: activation, teacher: teacherParameters)
+    }
+    #expect(abs(loss - reference(base)) < 1e-5 * max(1, abs(reference(base))))
+    // The teacher's term changes the loss: the check would not notice a teacher that is ignored.
+    let plain = referenceLoss(parameters: base, items: items, dimension: d, rows: rows, inputRows: input, outputs: outputs, activation: activation)
+    #expect(abs(plain - reference(base)) > 1e-3 * abs(plain))
+    var differenceSquared = 0.0, normSquared = 0.0
+    let h = 1e-5
+    for index in base.indices {
+        var plus = base, minus = base
+        plus[index] += h; minus[index] -= h
+        let numeric = (reference(plus) - reference(minus)) / (2 * h)
+        let analytic = Double(gradient.storage[index])
+        differenceSquared += (analytic - numeric) * (analytic - numeric)
+        normSquared += numeric * numeric
+    }
+    #expect(normSquared > 1e-12, "the check needs a nonzero gradient")
+    let relativeError = (differenceSquared / normSquared).squareRoot()
+    #expect(relativeError < 1e-3, "relative error \(relativeError)")
+}
+
+@Test(arguments: [(3, Int.max, 1), (6, 9, 2)])
+func distilledSparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: Int) {
+    let items = 12, d = 8
+    let pattern = randomPattern(items: items, dimension: d, k: k, seed: 21)
+    var generator = SeededGenerator(seed: 4)
+    let batch = TrainingBatch(rows: smallBatchRows(items: items), maxOutput: maxOutput, generator: &generator)
+    let targets = DistillationTeacher(itemMatrix: teacherMatrix(items: items), weight: 0.6, activation: .relu6, threads: threads)
+        .targets(for: batch)
+    let (sparseLoss, sparseGradient) = SparseTrainingStep(threads: threads).gradient(batch: batch, weights: pattern, activation: .relu6,
+                                                                                    teacher: targets)
+    let (denseLoss, denseGradient) = DenseTrainingStep(threads: 1).gradient(batch: batch, parameters: pattern.toDense(), activation: .relu6,
+                                                                            mask: mask(of: pattern), teacher: targets)
+    let (plainLoss, plainGradient) = SparseTrainingStep(threads: threads).gradient(batch: batch, weights: pattern, activation: .relu6)
+    #expect(abs(sparseLoss - denseLoss) < 1e-6)
+    #expect(abs(sparseLoss - plainLoss) > 1e-4 * plainLoss, "the teacher must change the loss")
+    #expect(sparseGradient != plainGradient)
+    var worst: Float = 0, largest: Float = 0
+    for item in 0..<items {
+        for p in (item * k)..<((item + 1) * k) {
+            let expected = denseGradient[item, Int(pattern.columnIndices[p])]
+            worst = max(worst, abs(sparseGradient[p] - expected))
+            largest = max(largest, abs(expected))
+        }
+    }
+    #expect(largest > 0)
+    #expect(worst <= 1e-5 * largest, "worst difference \(worst) against largest entry \(largest)")
+}
+
+@Test func aTeacherOfWeightZeroLeavesTheStepUnchanged() {
+    let items = 12, d = 8, k = 3
+    let pattern = randomPattern(items: items, dimension: d, k: k, seed: 5)
+    let batch = TrainingBatch(rows: smallBatchRows(items: items), outputs: OutputItemSelection(allItemsOf: items))
+    let targets = DistillationTeacher(itemMatrix: teacherMatrix(items: items), weight: 0, activation: .relu6, threads: 1).targets(for: batch)
+    let plain = SparseTrainingStep(threads: 1).gradient(batch: batch, weights: pattern, activation: .relu6)
+    let distilled = SparseTrainingStep(threads: 1).gradient(batch: batch, weights: pattern, activation: .relu6, teacher: targets)
+    #expect(plain.loss == distilled.loss)
+    #expect(plain.gradient == distilled.gradient)
+}
+
+@Test func aStudentDistilledFromItsOwnTeacherMovesTowardTheTeachersPredictions() throws {
+    // Weight 1: the student's only target is the teacher. Training a constant-schedule student on the
+    // teacher's own pattern must bring its predictions' cosine to the teacher's closer to 1.
+    let problem = try PlantedProblem(users: 300, items: 60)
+    let configuration = TrainingConfiguration(dimension: 16, epochs: 1, batchSize: 64, threads: 2, seed: 3)
+    let teacherTrainer = DenseELSATrainer(itemCount: 60, configuration: TrainingConfiguration(
+        dimension: 16, epochs: 4, batchSize: 64, threads: 2, seed: 8))
+    teacherTrainer.train(problem.split.train)
+    let teacher = DistillationTeacher(itemMatrix: teacherTrainer.parameters, weight: 1, activation: .relu6, threads: 2)
+    let schedule = try SparsificationSchedule.make(.constant, dimension: 16, targetNonzeros: 8, epochsPerStage: 6)
+    let student = CompressedELSATrainer(itemCount: 60, configuration: configuration, schedule: schedule, restart: false)
+    student.teacher = teacher
+    student.train(problem.split.train)
+    let losses = student.history.map(\.loss)
+    #expect(losses.last! < 0.7 * losses.first!, "distillation losses \(losses)")
+}
