@@ -43,6 +43,9 @@ struct BenchOutputs {
         if let dropout = preset.inputDropout { overrides += ", input dropout \(dropout) in every ELSA training" }
         if let rate = preset.learningRate { overrides += ", learning rate \(rate)" }
         if let activation = preset.activation { overrides += ", activation \(activation.rawValue)" }
+        if let weight = preset.distillWeight {
+            overrides += ", every sparse schedule distilled from the full dense ELSA's predictions with weight \(weight)"
+        }
         if let validation = preset.validationUsers {
             overrides += ", the epoch of each ELSA run chosen on \(validation) validation users (the best Recall@20 among "
                 + "dense ELSA's epochs and the epochs at the target k)"

@@ -21,6 +21,9 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     /// epoch at a sparse schedule's target k is evaluated; each run keeps its epoch with the best
     /// validation Recall@20. nil: none (the paper trains every epoch), absent from the fingerprint.
     public var validationUsers: Int?
+    /// Weight of the full dense ELSA's predictions in the loss of every sparse schedule (knowledge
+    /// distillation, see `DistillationTeacher`; not in the paper). nil: none, absent from the fingerprint.
+    public var distillWeight: Double?
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int
     public var batchSize: Int

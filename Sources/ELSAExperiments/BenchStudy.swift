@@ -99,11 +99,15 @@ public final class BenchStudy {
         func selected(_ family: String) -> Bool { only?.contains(family) ?? true }
         if selected("ease") { part("EASE") { try runEASE() } }
         var full: ELSAModel?
-        if selected("pruned") || selected("compressae") { part("dense ELSA") { full = try runFullDense() } }
+        let schedules = scheduleFamilies.map(\.0).filter { selected("sparse") || selected($0) }
+        // Distilled schedules learn from the full dense ELSA's predictions.
+        let distilling = preset.distillWeight != nil && !schedules.isEmpty
+        if selected("pruned") || selected("compressae") || distilling { part("dense ELSA") { full = try runFullDense() } }
         if let full, selected("pruned") { part("pruned dense ELSA") { try runPrunedAfterTraining(full: full) } }
         if selected("dense") { part("dense ELSA at the budget") { try runDenseAtBudget() } }
-        let schedules = scheduleFamilies.map(\.0).filter { selected("sparse") || selected($0) }
-        if !schedules.isEmpty { part("sparse training") { try runSparseTraining(families: Set(schedules)) } }
+        if !schedules.isEmpty && (!distilling || full != nil) {
+            part("sparse training") { try runSparseTraining(families: Set(schedules), full: full) }
+        }
         if let full, selected("compressae") { part("CompresSAE") { try runSparseAutoencoder(full: full) } }
         // Runs finished meanwhile by another process on the same folder count too.
         for id in plannedRuns where !done(id) { if let run = loadRun(id) { runs.append(run) } }
@@ -357,8 +361,23 @@ public final class BenchStudy {
         return (model, best.epoch)
     }
 
-    private func runSparseTraining(families: Set<String>) throws {
+    /// The sparse schedule families; with `preset.distillWeight`, each learns from `full`'s predictions too.
+    private func runSparseTraining(families: Set<String>, full: ELSAModel?) throws {
         let initial = XavierInitializer.matrix(rows: items, columns: preset.dimension, seed: seed)
+        var teacher: DistillationTeacher?
+        var teacherSeconds = 0.0   // precomputing the teacher's targets, counted into every distilled run's training time
+        func distillationTeacher() -> DistillationTeacher? {
+            guard let weight = preset.distillWeight, let full else { return nil }
+            if let teacher { return teacher }
+            let started = Date()
+            let made = DistillationTeacher(itemMatrix: full.embedding.toDense(), weight: weight,
+                                           activation: preset.activation ?? .relu6, threads: threads)
+            if (preset.inputDropout ?? 0) == 0 { BLASThreads.with(threads) { made.precomputeTargets(of: experiment.train) } }
+            teacherSeconds = Date().timeIntervalSince(started)
+            log(String(format: "  distilling from the full dense ELSA with weight %g (its targets precomputed in %.1f s)", weight, teacherSeconds))
+            teacher = made
+            return made
+        }
         for (prefix, name, kind, restart) in scheduleFamilies where families.contains(prefix) {
             let missing = preset.budgets.filter { !done("\(prefix)-k\($0 / 8)") }
             if missing.isEmpty { continue }
@@ -368,6 +387,7 @@ public final class BenchStudy {
             }
             // Shared stages run once; progress counts the epochs actually run.
             log("[\(runs.count + 1)/\(plannedRuns.count)] \(name): targets \(missing.map { $0 / 8 }), stages shared where the schedules agree")
+            let teacher = distillationTeacher()
             let progress = BenchProgress(study: self, label: prefix, plannedKs: BenchStudy.distinctEpochKs(schedules),
                                          dimension: preset.dimension,
                                          densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
@@ -401,7 +421,7 @@ public final class BenchStudy {
                                     let started = Date()
                                     defer { progress.evaluated(seconds: Date().timeIntervalSince(started)) }
                                     return tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
-                                }) { schedule, trainer in
+                                }, teacher: teacher) { schedule, trainer in
                 guard failure == nil else { return }
                 let k = schedule.targetNonzeros
                 do {
@@ -411,7 +431,8 @@ public final class BenchStudy {
                                                           "dimension": "\(preset.dimension)"],
                                         to: "\(runsDirectory)/\(prefix)-k\(k).model")
                     try record(try measure(model, id: "\(prefix)-k\(k)", method: name, budget: 8 * k, bytesPerItem: 8 * k, k: k,
-                                           dimension: preset.dimension, trainSeconds: trainer.history.reduce(0) { $0 + $1.seconds },
+                                           dimension: preset.dimension,
+                                           trainSeconds: trainer.history.reduce(0) { $0 + $1.seconds } + (teacher == nil ? 0 : teacherSeconds),
                                            epochs: trainer.history, modelBytes: items * k * 8 + (items + 1) * 8,
                                            selectedEpoch: selected))
                 } catch { failure = error }

@@ -94,7 +94,8 @@ enum EpochRunner {
             let input = configuration.inputDropout > 0
                 ? TrainingBatch.droppingEntries(of: rows, probability: configuration.inputDropout, generator: &dropoutGenerator)
                 : nil
-            let batch = TrainingBatch(rows: rows, inputRows: input, maxOutput: configuration.maxOutput, generator: &generator)
+            var batch = TrainingBatch(rows: rows, inputRows: input, maxOutput: configuration.maxOutput, generator: &generator)
+            batch.users = users
             lossSum += step(batch)
             counted += 1
             observer?.batchFinished(epoch: epoch, batch: index + 1, of: schedule.batches.count, loss: lossSum / Double(counted))

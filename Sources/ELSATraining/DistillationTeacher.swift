@@ -8,7 +8,10 @@ import ELSASparse
 /// weight of its term in `NormalizedCosineLoss`.
 ///
 /// Cost per batch: the teacher's own dense forward pass, nnz(x)·d_t plus one sgemm of
-/// n_out x b x d_t (as much as the first product of a dense ELSA step at d_t).
+/// n_out x b x d_t (as much as the first product of a dense ELSA step at d_t). A user's targets
+/// depend on nothing but the user's row, so `precomputeTargets(of:)` computes every training
+/// user's once (users x items in half precision: 2 B per entry, 3 GB for 60k users and 25k
+/// items), and batches that know their users (and have no input dropout) then only gather them.
 public final class DistillationTeacher: @unchecked Sendable {
     /// The teacher's item matrix (items x d_t), rows normalized to unit length.
     public let items: DenseMatrix
@@ -17,6 +20,11 @@ public final class DistillationTeacher: @unchecked Sendable {
     public let activation: Activation
     public let threads: Int
     private var gathered = DenseMatrix(rows: 0, columns: 0)
+    /// Every user's targets over all items (users x items, half precision), and the interactions they are for.
+    private var cache: (interactions: CSRMatrix, targets: [Float16])?
+    private var workspace = DenseMatrix(rows: 0, columns: 0)
+    /// Batches whose targets came from the precomputed ones so far.
+    public private(set) var precomputedBatches = 0
 
     /// - Parameter itemMatrix: the teacher's item matrix, rows in the training data's item order
     ///   (normalized here; a zero row stays zero).
@@ -37,10 +45,52 @@ public final class DistillationTeacher: @unchecked Sendable {
         self.threads = threads
     }
 
-    /// The teacher's targets for `batch` (outputs x users).
-    /// - Precondition: the batch is over the teacher's items.
+    /// Computes the targets of every user of `interactions` (users x the teacher's items) over all items,
+    /// in blocks of `blockSize` users; batches drawn from `interactions` then gather theirs.
+    public func precomputeTargets(of interactions: CSRMatrix, blockSize: Int = 1024) {
+        precondition(interactions.columns == items.rows, "the data has \(interactions.columns) items, the teacher \(items.rows)")
+        let n = items.rows, d = items.columns, users = interactions.rows
+        var targets = [Float16](repeating: 0, count: users * n)
+        var block = DenseMatrix(rows: 0, columns: 0)
+        let activation = self.activation, threads = self.threads
+        for start in stride(from: 0, to: users, by: blockSize) {
+            let rows = interactions.selectingRows(start..<min(users, start + blockSize))
+            let b = rows.rows
+            let hidden = rows.multiplied(by: items, threads: threads)   // b x d_t
+            if block.rows != b { block = DenseMatrix(rows: b, columns: n) }
+            items.storage.withUnsafeBufferPointer { a in
+            hidden.storage.withUnsafeBufferPointer { h in
+            block.storage.withUnsafeMutableBufferPointer { p in
+                BLAS.gemm(.none, .transpose, m: b, n: n, k: d, a: h.baseAddress!, lda: d,
+                          b: a.baseAddress!, ldb: d, c: p.baseAddress!, ldc: n)          // x Â_t Â_tᵀ: b x n
+            }}}
+            for user in 0..<b {
+                for q in rows.rowOffsets[user]..<rows.rowOffsets[user + 1] { block.storage[user * n + Int(rows.columnIndices[q])] -= 1 }
+            }
+            block.storage.withUnsafeBufferPointer { p in
+            targets.withUnsafeMutableBufferPointer { t in
+                let source = UnsafeSendable(UnsafeMutablePointer(mutating: p.baseAddress!))
+                let target = UnsafeSendable(t.baseAddress! + start * n)
+                let pieces = max(1, min(threads, b))
+                DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                    for i in (b * n * piece / pieces)..<(b * n * (piece + 1) / pieces) {
+                        target.pointer[i] = Float16(activation.apply(source.pointer[i]).value)
+                    }
+                }
+            }}
+        }
+        cache = (interactions, targets)
+    }
+
+    /// The teacher's targets for `batch` (outputs x users): gathered from `precomputeTargets(of:)` when the batch
+    /// knows its users and has no input dropout, else computed.
+    /// - Precondition: the batch is over the teacher's items (and its users are rows of the precomputed interactions).
     public func targets(for batch: TrainingBatch) -> TeacherTargets {
         precondition(batch.rows.columns == items.rows, "the batch has \(batch.rows.columns) items, the teacher \(items.rows)")
+        if let cache, let users = batch.users, batch.inputRows == batch.rows {
+            precomputedBatches += 1
+            return TeacherTargets(predictions: gatherTargets(cache, users: users, batch: batch), weight: weight)
+        }
         let d = items.columns, n = batch.outputs.count, b = batch.userCount
         let hidden = batch.inputRows.multiplied(by: items, threads: threads)   // b x d_t
         // Â_t over the output rows: the whole matrix when every item is an output (outputs are sorted).
@@ -70,7 +120,7 @@ public final class DistillationTeacher: @unchecked Sendable {
         }
         let activation = self.activation
         predictions.storage.withUnsafeMutableBufferPointer { p in
-            let base = UncheckedPointer(p.baseAddress!)
+            let base = UnsafeSendable(p.baseAddress!)
             let count = p.count, pieces = max(1, min(threads, count / 65_536))
             DispatchQueue.concurrentPerform(iterations: pieces) { piece in
                 for i in (count * piece / pieces)..<(count * (piece + 1) / pieces) {
@@ -80,9 +130,44 @@ public final class DistillationTeacher: @unchecked Sendable {
         }
         return TeacherTargets(predictions: predictions, weight: weight)
     }
+
+    /// The precomputed targets of `users` over the batch's outputs (n_out x b), in tiles of 16 users: for
+    /// each output, the tile's 16 halves (read along 16 user rows) make one 64-byte line of the result.
+    /// (Tiles of outputs instead would write 16 rows b floats apart, 4 KB when b = 1024: one cache set.)
+    private func gatherTargets(_ cache: (interactions: CSRMatrix, targets: [Float16]), users: [Int], batch: TrainingBatch) -> DenseMatrix {
+        let b = batch.userCount, n = batch.outputs.count, itemCount = items.rows
+        precondition(users.count == b, "the batch has \(b) rows and \(users.count) users")
+        for (row, user) in users.enumerated() {
+            precondition(user < cache.interactions.rows && cache.interactions.columns(ofRow: user) == batch.rows.columns(ofRow: row),
+                         "batch row \(row) is not user \(user) of the precomputed interactions")
+        }
+        // Reused between batches (the previous batch's targets are released by then, so no copy is made).
+        if workspace.rows != n || workspace.columns != b { workspace = DenseMatrix(rows: n, columns: b) }
+        let tile = 16
+        workspace.storage.withUnsafeMutableBufferPointer { p in
+        cache.targets.withUnsafeBufferPointer { t in
+        batch.outputs.items.withUnsafeBufferPointer { outputItems in
+            let result = UnsafeSendable(p.baseAddress!), source = UnsafeSendable(UnsafeMutablePointer(mutating: t.baseAddress!))
+            let outputs = UnsafeSendable(UnsafeMutablePointer(mutating: outputItems.baseAddress!))
+            let tiles = (b + tile - 1) / tile, pieces = max(1, min(threads, tiles))
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                var rows = [UnsafeMutablePointer<Float16>](repeating: source.pointer, count: tile)
+                for tileIndex in (tiles * piece / pieces)..<(tiles * (piece + 1) / pieces) {
+                    let lower = tileIndex * tile, width = min(b, lower + tile) - lower
+                    for u in 0..<width { rows[u] = source.pointer + users[lower + u] * itemCount }
+                    for o in 0..<n {
+                        let item = Int(outputs.pointer[o]), line = result.pointer + o * b + lower
+                        for u in 0..<width { line[u] = Float(rows[u][item]) }
+                    }
+                }
+            }
+        }}}
+        return workspace
+    }
 }
 
-private struct UncheckedPointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+/// A pointer handed to Dispatch workers that write disjoint parts of its memory.
+private struct UnsafeSendable<Pointee>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Pointee>
+    init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
 }

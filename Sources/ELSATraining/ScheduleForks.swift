@@ -30,6 +30,7 @@ public enum ScheduleForks {
     ///   - afterTargetEpoch: called after each epoch of a schedule's last stage (at its target k) with
     ///     the schedule, the trainer holding that epoch's weights and the epoch's number; what it
     ///     returns is stored as the epoch's `validation` (as `runStage`'s `afterEpoch`).
+    ///   - teacher: a dense model whose predictions join every step's targets (distillation), or nil.
     ///   - finished: called with each schedule's trained trainer, as soon as it is done.
     public static func train(_ schedules: [SparsificationSchedule], initial: DenseMatrix, configuration: TrainingConfiguration,
                              restart: Bool, carryOptimizerState: Bool = false,
@@ -38,6 +39,7 @@ public enum ScheduleForks {
                              resume: CompressedELSATrainer? = nil,
                              checkpoint: (CompressedELSATrainer) -> Void = { _ in },
                              afterTargetEpoch: ((SparsificationSchedule, CompressedELSATrainer, Int) -> [String: Double]?)? = nil,
+                             teacher: DistillationTeacher? = nil,
                              finished: (SparsificationSchedule, CompressedELSATrainer) -> Void) {
         guard !schedules.isEmpty else { return }
         let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
@@ -45,6 +47,7 @@ public enum ScheduleForks {
         let trunk = resume ?? CompressedELSATrainer(itemCount: initial.rows, configuration: configuration, schedule: trunkSchedule,
                                                     restart: restart, carryOptimizerState: carryOptimizerState,
                                                     densePathFraction: densePathFraction, initial: initial)
+        trunk.teacher = teacher   // forks copy it
         precondition(trunk.schedule == trunkSchedule && canResume(schedules, stagesDone: trunk.stagesDone),
                      "a resumed trunk must follow the trunk schedule, and no target may leave it before its stage \(trunk.stagesDone)")
         /// The hook of `schedule`'s last stage, for `trainer` running stage `index`.

@@ -19,6 +19,8 @@ public struct TrainingBatch: Sendable {
     public let inputTargetRows: CSRMatrix
     /// The transpose of `inputTargetRows` (n_out x b): for each output row, the batch users whose input has that item.
     public let usersOfInput: CSRMatrix
+    /// The rows' users in the interaction matrix the batch was drawn from, when known (set by the epoch loop).
+    public var users: [Int]?
 
     /// Prepares `rows`, drawing negatives with `generator` when `maxOutput < items`; `inputRows`
     /// (default `rows`) is the input, a subset of `rows`' entries.

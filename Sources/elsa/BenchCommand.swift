@@ -25,6 +25,8 @@ struct BenchCommand: ParsableCommand {
     var activation: Activation?
     @Option(help: "Users held out of training besides the test users: every dense ELSA epoch and every epoch at a sparse schedule's target k is evaluated on them, and each run keeps its epoch with the best validation Recall@20 (default none: the last epoch, as in the paper).")
     var validationUsers: Int?
+    @Option(help: "Distill every sparse schedule from the full dense ELSA: weight w of its predictions in the loss (see elsa train --distill-from; default none, as in the paper).")
+    var distillWeight: Double?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -56,6 +58,9 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)")
         }
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        if let distillWeight, !(distillWeight > 0 && distillWeight <= 1) {
+            throw ValidationError("--distill-weight must be above 0 and at most 1, got \(distillWeight)")
+        }
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         let known = BenchStudy.families.union(BenchStudy.scheduleFamilyNames)
@@ -85,6 +90,7 @@ struct BenchCommand: ParsableCommand {
         if let learningRate { chosen.learningRate = learningRate }
         if let activation { chosen.activation = activation }
         if let validationUsers { chosen.validationUsers = validationUsers }
+        if let distillWeight { chosen.distillWeight = distillWeight }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }
@@ -102,7 +108,7 @@ struct BenchCommand: ParsableCommand {
                                         validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
-        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")), output \(folder)")
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
         study.checkpointInterval = checkpointMinutes * 60

@@ -131,14 +131,24 @@ struct TrainCommand: ParsableCommand {
         }
         // The teacher of a distilled run, rows in the data's item order.
         var teacher: DistillationTeacher?
+        var teacherSeconds = 0.0   // precomputing the teacher's targets: part of the training's cost
         if let distillFrom {
             let loaded = try ModelFile.read(from: distillFrom, threads: splitOptions.threads).model
             guard case .dense = loaded.embedding else {
                 throw ValidationError("\(distillFrom): a teacher must be a dense model (--distill-from); this one has \(loaded.embedding.nonzerosPerRow) nonzeros per row")
             }
             let matrix = try WarmStart.itemMatrix(of: loaded, file: distillFrom, itemIDs: experiment.dataset.itemIDs)
-            teacher = DistillationTeacher(itemMatrix: matrix, weight: distillWeight, activation: activation, threads: splitOptions.threads)
+            let distiller = DistillationTeacher(itemMatrix: matrix, weight: distillWeight, activation: activation, threads: splitOptions.threads)
             note("distilling from \(distillFrom) (d = \(matrix.columns)) with weight \(distillWeight)")
+            if inputDropout == 0 {
+                // Each training user's targets once (2 B per user and item) instead of a teacher product per batch.
+                let started = Date()
+                BLASThreads.with(splitOptions.threads) { distiller.precomputeTargets(of: experiment.train) }
+                teacherSeconds = Date().timeIntervalSince(started)
+                note(String(format: "the teacher's targets of the %d training users: %.1f s, %.1f GB", experiment.train.rows,
+                            teacherSeconds, Double(experiment.train.rows * matrix.rows * 2) / 1e9))
+            }
+            teacher = distiller
         }
         let dimension: Int
         if model == .compressedELSA, let startingMatrix {
@@ -256,7 +266,10 @@ struct TrainCommand: ParsableCommand {
                           "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
                           "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
             if let fromModel { extra["fromModel"] = fromModel }
-            if let distillFrom { extra.merge(["distillFrom": distillFrom, "distillWeight": "\(distillWeight)"]) { $1 } }
+            if let distillFrom {
+                extra.merge(["distillFrom": distillFrom, "distillWeight": "\(distillWeight)",
+                             "distillPrecomputeSeconds": String(format: "%.1f", teacherSeconds)]) { $1 }
+            }
         case .compressae:
             let dense = startingMatrix!
             let sae = CompresSAEConfiguration(hiddenDimension: dimension, nonzeros: targetNonzeros, epochs: epochs, batchSize: batchSize,
@@ -280,8 +293,8 @@ struct TrainCommand: ParsableCommand {
             }
         }
         // After a resume: the epochs trained before it (their stage set-ups are not recorded) plus this process's time,
-        // without the validation evaluations.
-        let trainSeconds = secondsBeforeResume + Date().timeIntervalSince(trainStart) - (validation?.seconds ?? 0)
+        // without the validation evaluations, with the teacher's precomputed targets.
+        let trainSeconds = secondsBeforeResume + Date().timeIntervalSince(trainStart) - (validation?.seconds ?? 0) + teacherSeconds
         let result = try experiment.evaluate(trained)
         var report = experiment.report(model: model.rawValue, result: result, seconds: Date().timeIntervalSince(start))
         report.trainSeconds = trainSeconds

@@ -394,3 +394,37 @@ enum ELSATrainingSchedules {
     #expect(csv[0].hasSuffix(",selected_epoch"))
     for run in trained { #expect(csv.contains { $0.hasPrefix(run.id + ",") && $0.hasSuffix(",\(run.selectedEpoch!)") }, "\(run.id)") }
 }
+
+@Test func distilledSchedulesLearnFromTheFullDenseModelAndKeepOldFingerprints() throws {
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("distillWeight"))
+    let experiment = try smallStudyExperiment()
+    func study(distillWeight: Double?) throws -> (BenchStudy, [String], String) {
+        var preset = tinyStudyPreset()
+        preset.distillWeight = distillWeight
+        #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(preset)) == preset)
+        let directory = temporaryDirectory().path
+        var lines: [String] = []
+        let study = BenchStudy(experiment: experiment, preset: preset, outputDirectory: directory, ablation: false) { lines.append($0) }
+        study.only = ["exponential-restart"]
+        try study.run()
+        return (study, lines, directory)
+    }
+    let (plain, plainLines, _) = try study(distillWeight: nil)
+    let (distilled, lines, directory) = try study(distillWeight: 0.5)
+    // Without distillation the study trains no dense model for these families; with it, the teacher comes first.
+    #expect(Set(plain.runs.map(\.id)) == ["exponential-restart-k8", "exponential-restart-k4"])
+    #expect(!plainLines.contains { $0.contains("distilling") })
+    #expect(Set(distilled.runs.map(\.id)) == ["elsa-full", "exponential-restart-k8", "exponential-restart-k4"])
+    #expect(lines.filter { $0.contains("distilling from the full dense ELSA with weight 0.5") }.count == 1)
+    #expect(FileManager.default.fileExists(atPath: "\(directory)/runs/elsa-full.model"))
+    for id in ["exponential-restart-k8", "exponential-restart-k4"] {
+        let before = try #require(plain.runs.first { $0.id == id }), after = try #require(distilled.runs.first { $0.id == id })
+        // Same schedule, same batches: the teacher's term changes every epoch's loss.
+        #expect(before.epochs.map(\.k) == after.epochs.map(\.k))
+        for (first, second) in zip(before.epochs, after.epochs) { #expect(first.loss != second.loss, "\(id) epoch \(first.epoch)") }
+    }
+    #expect(plain.fingerprint != distilled.fingerprint)
+    let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
+    #expect(table.contains("distilled from the full dense ELSA's predictions with weight 0.5"))
+}

@@ -132,4 +132,50 @@ func distilledSparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, th
     student.train(problem.split.train)
     let losses = student.history.map(\.loss)
     #expect(losses.last! < 0.7 * losses.first!, "distillation losses \(losses)")
+    // With the targets precomputed (half precision, gathered by user), training follows the same course.
+    let cached = DistillationTeacher(itemMatrix: teacherTrainer.parameters, weight: 1, activation: .relu6, threads: 2)
+    cached.precomputeTargets(of: problem.split.train)
+    let twin = CompressedELSATrainer(itemCount: 60, configuration: configuration, schedule: schedule, restart: false)
+    twin.teacher = cached
+    twin.train(problem.split.train)
+    #expect(cached.precomputedBatches == twin.history.count * ((problem.split.train.rows + 63) / 64))   // every batch
+    #expect(teacher.precomputedBatches == 0)
+    for (first, second) in zip(losses, twin.history.map(\.loss)) {
+        #expect(abs(first - second) <= 0.01 * first, "losses \(losses) against \(twin.history.map(\.loss))")
+    }
+}
+
+@Test(arguments: [Int.max, 9])
+func precomputedTeacherTargetsMatchTheComputedOnes(maxOutput: Int) {
+    let items = 12
+    // Ten users; the batch holds users 7, 2, 4 and 9 of them.
+    let interactions = CSRMatrix(rows: 10, columns: items, binaryRows: [[0, 1], [2, 3, 4], [0, 2, 5], [6], [1, 2], [7, 8], [3, 9],
+                                                                         [3, 4, 6, 8], [10, 11], [0, 7]])
+    let users = [7, 2, 4, 9]
+    var generator = SeededGenerator(seed: 6)
+    var batch = TrainingBatch(rows: interactions.selectingRows(users), maxOutput: maxOutput, generator: &generator)
+    let computing = DistillationTeacher(itemMatrix: teacherMatrix(items: items), weight: 0.4, activation: .relu6, threads: 2)
+    let expected = computing.targets(for: batch).predictions
+    let precomputed = DistillationTeacher(itemMatrix: teacherMatrix(items: items), weight: 0.4, activation: .relu6, threads: 2)
+    precomputed.precomputeTargets(of: interactions, blockSize: 3)   // blocks that cut the data unevenly
+    // Without the batch's users the cache cannot be used: the same computation, bit for bit.
+    #expect(precomputed.targets(for: batch).predictions == expected)
+    #expect(precomputed.precomputedBatches == 0)
+    batch.users = users
+    let gathered = precomputed.targets(for: batch)
+    #expect(gathered.weight == 0.4)
+    #expect(gathered.predictions.rows == expected.rows && gathered.predictions.columns == expected.columns)
+    var positive = 0
+    for index in expected.storage.indices {
+        let value = expected.storage[index]
+        // Half precision: 11 significant bits.
+        #expect(abs(gathered.predictions.storage[index] - value) <= 1e-3 * max(1, abs(value)), "entry \(index)")
+        if value > 0 { positive += 1 }
+    }
+    #expect(positive > 0)
+    // Input dropout changes a user's targets: the cache is not used.
+    var dropped = TrainingBatch(rows: interactions.selectingRows(users), inputRows: CSRMatrix(rows: 4, columns: items,
+                                binaryRows: [[3, 6], [0], [1, 2], []]), outputs: batch.outputs)
+    dropped.users = users
+    #expect(precomputed.targets(for: dropped).predictions == computing.targets(for: dropped).predictions)
 }
