@@ -112,7 +112,6 @@ public enum NormalizedCosineLoss {
                 var beta = [Float](repeating: 0, count: width)
                 var gamma = [Float](repeating: 0, count: teacherDots.count)
                 let scale = 2 / (Double(users) * Double(outputs))
-                let weight = Double(teacherWeight)
                 for u in 0..<width {
                     let user = lower + u
                     var zy: Double = 0
@@ -139,10 +138,10 @@ public enum NormalizedCosineLoss {
                         let zt = Double(teacherDots[u]), tSquared = Double(teacherSquares[u])
                         let tNorm = max(tSquared, 1e-12).squareRoot()
                         let teacherLoss = (zUnitSquared - 2 * zt / (zNorm * tNorm) + tSquared / (tNorm * tNorm)) / Double(outputs)
-                        loss = (1 - weight) * loss + weight * teacherLoss
-                        alpha[u] = Float((1 - weight) * Double(alpha[u]) + weight * scale * zt / (zNorm * zNorm * zNorm * tNorm))
-                        beta[u] = Float((1 - weight) * Double(beta[u]))
-                        gamma[u] = Float(weight * scale / (zNorm * tNorm))
+                        loss = (1 - teacherWeight) * loss + teacherWeight * teacherLoss
+                        alpha[u] = Float((1 - teacherWeight) * Double(alpha[u]) + teacherWeight * scale * zt / (zNorm * zNorm * zNorm * tNorm))
+                        beta[u] = Float((1 - teacherWeight) * Double(beta[u]))
+                        gamma[u] = Float(teacherWeight * scale / (zNorm * tNorm))
                     }
                     shared.losses[user] = loss
                 }
@@ -152,7 +151,7 @@ public enum NormalizedCosineLoss {
                     let user = lower + u
                     for q in shared.offsets[user]..<shared.offsets[user + 1] {
                         let index = Int(shared.targets[q]) * users + user
-                        if passes(shared.p[index], activation) { passingTargets.append(index) }
+                        if activation.apply(shared.p[index]).passes { passingTargets.append(index) }
                     }
                 }
                 alpha.withUnsafeBufferPointer { alphaBuffer in
@@ -173,7 +172,7 @@ public enum NormalizedCosineLoss {
                             let z = row[u]
                             var g = alphas[u] * z
                             if let target { g -= gammaBuffer[u] * target[u] }
-                            row[u] = passes(z, activation) ? g : 0
+                            row[u] = activation.apply(z).passes ? g : 0
                             u += 1
                         }
                     }
@@ -215,15 +214,6 @@ public enum NormalizedCosineLoss {
             z.replace(with: six, where: p .> six)
         }
         return z
-    }
-
-    /// Whether the gradient passes the activation at the activated value `z` (strictly inside the linear range).
-    @inline(__always)
-    private static func passes(_ z: Float, _ activation: Activation) -> Bool {
-        switch activation {
-        case .relu: return z > 0
-        case .relu6: return z > 0 && z < 6
-        }
     }
 
     /// `g` where the gradient passes the activation at the activated `z`, else 0.
