@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     var checkpoint: String?
     @Option(help: "Minutes between checkpoints (0: after every epoch of elsa or stage of compressed-elsa).") var checkpointMinutes: Double = 10
 
-    @Option(help: "compressed-elsa: a saved dense model of the same data (a teacher, such as the full dense ELSA) whose predictions join the targets of every training step: knowledge distillation, not in the paper.")
+    @Option(help: "compressed-elsa: a saved dense model of the same data (a teacher, such as the full dense ELSA) whose predictions join the targets of every training step: knowledge distillation, not in the paper. With --validation-users, a teacher trained on those users lends them its fit: train it with the same --validation-users.")
     var distillFrom: String?
     @Option(help: "With --distill-from: weight w of the teacher's term; each user's loss is (1 - w) * cosine loss to the user's items + w * cosine loss to the teacher's prediction.")
     var distillWeight: Double = 0.5
