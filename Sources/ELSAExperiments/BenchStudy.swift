@@ -372,9 +372,11 @@ public final class BenchStudy {
             let started = Date()
             let made = DistillationTeacher(itemMatrix: full.embedding.toDense(), weight: weight,
                                            activation: preset.activation ?? .relu6, threads: threads)
-            if (preset.inputDropout ?? 0) == 0 { BLASThreads.with(threads) { made.precomputeTargets(of: experiment.train) } }
+            let precompute = (preset.inputDropout ?? 0) == 0 && made.precomputedTargetsFit(users: experiment.train.rows)
+            if precompute { BLASThreads.with(threads) { made.precomputeTargets(of: experiment.train) } }
             teacherSeconds = Date().timeIntervalSince(started)
-            log(String(format: "  distilling from the full dense ELSA with weight %g (its targets precomputed in %.1f s)", weight, teacherSeconds))
+            log("  distilling from the full dense ELSA with weight \(weight) ("
+                + (precompute ? String(format: "its targets precomputed in %.1f s)", teacherSeconds) : "its targets computed per batch)"))
             teacher = made
             return made
         }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import ELSALinearAlgebra
 import ELSASparse
 
@@ -43,6 +44,15 @@ public final class DistillationTeacher: @unchecked Sendable {
         self.weight = weight
         self.activation = activation
         self.threads = threads
+    }
+
+    /// Bytes `precomputeTargets(of:)` holds for `users` users (2 B per user and item).
+    public func precomputedBytes(users: Int) -> Int { users * items.rows * MemoryLayout<Float16>.size }
+
+    /// Whether the precomputed targets of `users` users take at most a quarter of this machine's memory
+    /// (above that, each batch computes its own).
+    public func precomputedTargetsFit(users: Int) -> Bool {
+        UInt64(precomputedBytes(users: users)) <= ProcessInfo.processInfo.physicalMemory / 4
     }
 
     /// Computes the targets of every user of `interactions` (users x the teacher's items) over all items,
