@@ -372,8 +372,7 @@ public final class BenchStudy {
             let started = Date()
             let made = DistillationTeacher(itemMatrix: full.embedding.toDense(), weight: weight,
                                            activation: preset.activation ?? .relu6, threads: threads)
-            let precompute = (preset.inputDropout ?? 0) == 0 && made.precomputedTargetsFit(users: experiment.train.rows)
-            if precompute { BLASThreads.with(threads) { made.precomputeTargets(of: experiment.train) } }
+            let precompute = made.precomputeTargetsIfUseful(of: experiment.train, inputDropout: preset.inputDropout ?? 0)
             teacherSeconds = Date().timeIntervalSince(started)
             log("  distilling from the full dense ELSA with weight \(weight) ("
                 + (precompute ? String(format: "its targets precomputed in %.1f s)", teacherSeconds) : "its targets computed per batch)"))

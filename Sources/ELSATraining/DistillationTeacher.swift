@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import ELSALinearAlgebra
+import ELSAModels
 import ELSASparse
 
 /// A trained dense model whose predictions join the targets of another model's training
@@ -31,16 +32,7 @@ public final class DistillationTeacher: @unchecked Sendable {
     ///   (normalized here; a zero row stays zero).
     public init(itemMatrix: DenseMatrix, weight: Double, activation: Activation, threads: Int) {
         precondition(weight >= 0 && weight <= 1, "the teacher's weight must be in [0, 1], got \(weight)")
-        var normalized = itemMatrix
-        let d = itemMatrix.columns
-        normalized.storage.withUnsafeMutableBufferPointer { buffer in
-            for row in 0..<itemMatrix.rows {
-                let start = buffer.baseAddress! + row * d
-                let norm = BLAS.dot(count: d, start, start).squareRoot()
-                if norm > 0 { BLAS.scale(count: d, alpha: 1 / norm, x: start) }
-            }
-        }
-        self.items = normalized
+        self.items = ItemEmbedding.dense(itemMatrix).rowNormalized().toDense()
         self.weight = weight
         self.activation = activation
         self.threads = threads
@@ -53,6 +45,14 @@ public final class DistillationTeacher: @unchecked Sendable {
     /// (above that, each batch computes its own).
     public func precomputedTargetsFit(users: Int) -> Bool {
         UInt64(precomputedBytes(users: users)) <= ProcessInfo.processInfo.physicalMemory / 4
+    }
+
+    /// Precomputes the targets of `interactions`' users when batches can gather them (no input dropout:
+    /// a dropped input changes a user's targets) and they fit (`precomputedTargetsFit`); returns whether it did.
+    public func precomputeTargetsIfUseful(of interactions: CSRMatrix, inputDropout: Double) -> Bool {
+        guard inputDropout == 0, precomputedTargetsFit(users: interactions.rows) else { return false }
+        BLASThreads.with(threads) { precomputeTargets(of: interactions) }
+        return true
     }
 
     /// Computes the targets of every user of `interactions` (users x the teacher's items) over all items,

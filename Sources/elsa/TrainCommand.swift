@@ -140,16 +140,15 @@ struct TrainCommand: ParsableCommand {
             let matrix = try WarmStart.itemMatrix(of: loaded, file: distillFrom, itemIDs: experiment.dataset.itemIDs)
             let distiller = DistillationTeacher(itemMatrix: matrix, weight: distillWeight, activation: activation, threads: splitOptions.threads)
             note("distilling from \(distillFrom) (d = \(matrix.columns)) with weight \(distillWeight)")
-            if inputDropout == 0 && !distiller.precomputedTargetsFit(users: experiment.train.rows) {
-                note(String(format: "the teacher's targets of every training user would take %.1f GB: computed per batch instead",
-                            Double(distiller.precomputedBytes(users: experiment.train.rows)) / 1e9))
-            } else if inputDropout == 0 {
-                // Each training user's targets once (2 B per user and item) instead of a teacher product per batch.
-                let started = Date()
-                BLASThreads.with(splitOptions.threads) { distiller.precomputeTargets(of: experiment.train) }
+            // Each training user's targets once (2 B per user and item) instead of a teacher product per batch.
+            let started = Date()
+            let gigabytes = Double(distiller.precomputedBytes(users: experiment.train.rows)) / 1e9
+            if distiller.precomputeTargetsIfUseful(of: experiment.train, inputDropout: inputDropout) {
                 teacherSeconds = Date().timeIntervalSince(started)
                 note(String(format: "the teacher's targets of the %d training users: %.1f s, %.1f GB", experiment.train.rows,
-                            teacherSeconds, Double(experiment.train.rows * matrix.rows * 2) / 1e9))
+                            teacherSeconds, gigabytes))
+            } else if inputDropout == 0 {
+                note(String(format: "the teacher's targets of every training user would take %.1f GB: computed per batch instead", gigabytes))
             }
             teacher = distiller
         }

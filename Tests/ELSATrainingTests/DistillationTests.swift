@@ -94,16 +94,7 @@ func distilledSparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, th
     #expect(abs(sparseLoss - denseLoss) < 1e-6)
     #expect(abs(sparseLoss - plainLoss) > 1e-4 * plainLoss, "the teacher must change the loss")
     #expect(sparseGradient != plainGradient)
-    var worst: Float = 0, largest: Float = 0
-    for item in 0..<items {
-        for p in (item * k)..<((item + 1) * k) {
-            let expected = denseGradient[item, Int(pattern.columnIndices[p])]
-            worst = max(worst, abs(sparseGradient[p] - expected))
-            largest = max(largest, abs(expected))
-        }
-    }
-    #expect(largest > 0)
-    #expect(worst <= 1e-5 * largest, "worst difference \(worst) against largest entry \(largest)")
+    expectGradientAtStoredEntries(sparseGradient, equals: denseGradient, pattern: pattern)
 }
 
 @Test func aTeacherOfWeightZeroLeavesTheStepUnchanged() {

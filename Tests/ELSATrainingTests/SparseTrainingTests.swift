@@ -21,6 +21,22 @@ func mask(of pattern: FixedPatternEmbedding) -> [UInt8] {
     return mask
 }
 
+/// The sparse gradient (aligned with `pattern.values`) equals the dense one at the stored entries, to 1e-5 of its largest entry.
+func expectGradientAtStoredEntries(_ sparseGradient: [Float], equals denseGradient: DenseMatrix, pattern: FixedPatternEmbedding,
+                                   sourceLocation: SourceLocation = #_sourceLocation) {
+    let k = pattern.nonzerosPerRow
+    var worst: Float = 0, largest: Float = 0
+    for item in 0..<pattern.itemCount {
+        for p in (item * k)..<((item + 1) * k) {
+            let expected = denseGradient[item, Int(pattern.columnIndices[p])]
+            worst = max(worst, abs(sparseGradient[p] - expected))
+            largest = max(largest, abs(expected))
+        }
+    }
+    #expect(largest > 0, sourceLocation: sourceLocation)
+    #expect(worst <= 1e-5 * largest, "worst difference \(worst) against largest entry \(largest)", sourceLocation: sourceLocation)
+}
+
 @Test(arguments: [(3, Int.max, 1, false), (3, 9, 2, false), (6, Int.max, 2, false), (3, Int.max, 2, true), (6, 9, 1, true)])
 func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: Int, droppedInput: Bool) {
     let items = 12, d = 8
@@ -33,16 +49,7 @@ func sparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, threads: In
     let (denseLoss, denseGradient) = DenseTrainingStep(threads: 1).gradient(batch: batch, parameters: pattern.toDense(),
                                                                             activation: .relu6, mask: mask(of: pattern))
     #expect(abs(sparseLoss - denseLoss) < 1e-6)
-    var worst: Float = 0, largest: Float = 0
-    for item in 0..<items {
-        for p in (item * k)..<((item + 1) * k) {
-            let expected = denseGradient[item, Int(pattern.columnIndices[p])]
-            worst = max(worst, abs(sparseGradient[p] - expected))
-            largest = max(largest, abs(expected))
-        }
-    }
-    #expect(largest > 0)
-    #expect(worst <= 1e-5 * largest, "worst difference \(worst) against largest entry \(largest)")
+    expectGradientAtStoredEntries(sparseGradient, equals: denseGradient, pattern: pattern)
     // The dense masked gradient is zero off the pattern.
     let m = mask(of: pattern)
     for index in m.indices where m[index] == 0 { #expect(denseGradient.storage[index] == 0) }
