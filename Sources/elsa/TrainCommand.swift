@@ -51,7 +51,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "compressed-elsa: a saved dense model of the same data (a teacher, such as the full dense ELSA) whose predictions join the targets of every training step: knowledge distillation, not in the paper. With --validation-users, a teacher trained on those users lends them its fit: train it with the same --validation-users.")
     var distillFrom: String?
-    @Option(help: "With --distill-from: weight w of the teacher's term; each user's loss is (1 - w) * cosine loss to the user's items + w * cosine loss to the teacher's prediction.")
+    @Option(help: "compressed-elsa: fit EASE with this lambda on the run's training users (not its validation or test users) and distill its predictions x B, as --distill-from does a saved dense model's. Costs the EASE fit (items^3; about 3.5 minutes and 2 x items^2 x 4 bytes for 25,000 items).")
+    var distillFromEase: Float?
+    @Option(help: "With --distill-from or --distill-from-ease: weight w of the teacher's term; each user's loss is (1 - w) * cosine loss to the user's items + w * cosine loss to the teacher's prediction.")
     var distillWeight: Double = 0.5
 
     @Option(help: "Users held out of training, besides the test users, to evaluate after every epoch of elsa and every epoch at the target k of compressed-elsa (metrics in the report's epochs as 'validation').")
@@ -93,6 +95,11 @@ struct TrainCommand: ParsableCommand {
             if model != .compressedELSA { throw ValidationError("--distill-from is for --model compressed-elsa") }
             if !FileManager.default.fileExists(atPath: distillFrom) { throw ValidationError("\(distillFrom): no such model file (--distill-from)") }
         }
+        if let distillFromEase {
+            if model != .compressedELSA { throw ValidationError("--distill-from-ease is for --model compressed-elsa") }
+            if distillFrom != nil { throw ValidationError("--distill-from and --distill-from-ease name two teachers: give one") }
+            if !(distillFromEase > 0) { throw ValidationError("--distill-from-ease must be a positive lambda, got \(distillFromEase)") }
+        }
         if !(distillWeight >= 0 && distillWeight <= 1) { throw ValidationError("--distill-weight must be between 0 and 1, got \(distillWeight)") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model == .compressae { throw ValidationError("--checkpoint is for --model elsa or compressed-elsa") }
@@ -131,22 +138,36 @@ struct TrainCommand: ParsableCommand {
         }
         // The teacher of a distilled run, rows in the data's item order.
         var teacher: DistillationTeacher?
-        var teacherSeconds = 0.0   // precomputing the teacher's targets: part of the training's cost
-        if let distillFrom {
-            let loaded = try ModelFile.read(from: distillFrom, threads: splitOptions.threads).model
-            guard case .dense = loaded.embedding else {
-                throw ValidationError("\(distillFrom): a teacher must be a dense model (--distill-from); this one has \(loaded.embedding.nonzerosPerRow) nonzeros per row")
+        // Fitting the teacher (EASE) and precomputing its targets: part of the training's cost.
+        var teacherFitSeconds = 0.0, teacherPrecomputeSeconds = 0.0
+        var teacherSeconds: Double { teacherFitSeconds + teacherPrecomputeSeconds }
+        if distillFrom != nil || distillFromEase != nil {
+            let distiller: DistillationTeacher
+            if let distillFrom {
+                let loaded = try ModelFile.read(from: distillFrom, threads: splitOptions.threads).model
+                guard case .dense = loaded.embedding else {
+                    throw ValidationError("\(distillFrom): a teacher must be a dense model (--distill-from); this one has \(loaded.embedding.nonzerosPerRow) nonzeros per row")
+                }
+                let matrix = try WarmStart.itemMatrix(of: loaded, file: distillFrom, itemIDs: experiment.dataset.itemIDs)
+                distiller = DistillationTeacher(itemMatrix: matrix, weight: distillWeight, activation: activation, threads: splitOptions.threads)
+                note("distilling from \(distillFrom) (d = \(matrix.columns)) with weight \(distillWeight)")
+            } else {
+                let lambda = distillFromEase!
+                let started = Date()
+                let ease = try EASE(interactions: experiment.train, lambda: lambda, threads: splitOptions.threads)
+                teacherFitSeconds = Date().timeIntervalSince(started)
+                distiller = DistillationTeacher(itemItemWeights: ease.weights, weight: distillWeight, activation: activation,
+                                                threads: splitOptions.threads)
+                note(String(format: "distilling from EASE (lambda %g, fitted on the %d training users in %.1f s) with weight %g",
+                            Double(lambda), experiment.train.rows, teacherFitSeconds, distillWeight))
             }
-            let matrix = try WarmStart.itemMatrix(of: loaded, file: distillFrom, itemIDs: experiment.dataset.itemIDs)
-            let distiller = DistillationTeacher(itemMatrix: matrix, weight: distillWeight, activation: activation, threads: splitOptions.threads)
-            note("distilling from \(distillFrom) (d = \(matrix.columns)) with weight \(distillWeight)")
             // Each training user's targets once (2 B per user and item) instead of a teacher product per batch.
             let started = Date()
             let gigabytes = Double(distiller.precomputedBytes(users: experiment.train.rows)) / 1e9
             if distiller.precomputeTargetsIfUseful(of: experiment.train, inputDropout: inputDropout) {
-                teacherSeconds = Date().timeIntervalSince(started)
+                teacherPrecomputeSeconds = Date().timeIntervalSince(started)
                 note(String(format: "the teacher's targets of the %d training users: %.1f s, %.1f GB", experiment.train.rows,
-                            teacherSeconds, gigabytes))
+                            teacherPrecomputeSeconds, gigabytes))
             } else if inputDropout == 0 {
                 note(String(format: "the teacher's targets of every training user would take %.1f GB: computed per batch instead", gigabytes))
             }
@@ -180,6 +201,7 @@ struct TrainCommand: ParsableCommand {
             + (validationUsers > 0 ? ", \(validationUsers) validation users" : "") + (fromModel.map { ", started from \($0)" } ?? "")
             + (model == .elsa && keepBest ? ", keeping the best epoch" : "")
             + (distillFrom.map { ", distilled from \($0) with weight \(distillWeight)" } ?? "")
+            + (distillFromEase.map { ", distilled from EASE with lambda \($0) and weight \(distillWeight)" } ?? "")
         if let checkpoint {
             for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
                 note("removed \(temporary), a checkpoint write that a crash interrupted")
@@ -268,9 +290,14 @@ struct TrainCommand: ParsableCommand {
                           "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
                           "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
             if let fromModel { extra["fromModel"] = fromModel }
-            if let distillFrom {
-                extra.merge(["distillFrom": distillFrom, "distillWeight": "\(distillWeight)",
-                             "distillPrecomputeSeconds": String(format: "%.1f", teacherSeconds)]) { $1 }
+            if teacher != nil {
+                extra.merge(["distillWeight": "\(distillWeight)",
+                             "distillPrecomputeSeconds": String(format: "%.1f", teacherPrecomputeSeconds)]) { $1 }
+                if let distillFrom { extra["distillFrom"] = distillFrom }
+                if let distillFromEase {
+                    extra.merge(["distillFromEase": "\(distillFromEase)",
+                                 "distillFitSeconds": String(format: "%.1f", teacherFitSeconds)]) { $1 }
+                }
             }
         case .compressae:
             let dense = startingMatrix!

@@ -1,6 +1,7 @@
 import Testing
 import ELSAData
 import ELSALinearAlgebra
+import ELSAModels
 import ELSASparse
 @testable import ELSATraining
 
@@ -37,6 +38,59 @@ func teacherTargetsAreTheTeachersActivatedPredictions(maxOutput: Int, droppedInp
         }
         #expect(positive > 0, "the check needs positive teacher predictions")
     }
+}
+
+/// An item-item teacher's weights (items x items, zero diagonal) with positive and negative entries.
+private func itemItemWeights(items: Int) -> DenseMatrix {
+    var weights = XavierInitializer.matrix(rows: items, columns: items, seed: 91)
+    for i in weights.storage.indices { weights.storage[i] *= 4 }
+    for i in 0..<items { weights[i, i] = 0 }
+    return weights
+}
+
+@Test(arguments: [(Int.max, false), (9, false), (Int.max, true), (9, true)])
+func itemItemTeacherTargetsAreActivatedHistoryTimesWeights(maxOutput: Int, droppedInput: Bool) {
+    let items = 12
+    let weights = itemItemWeights(items: items)
+    let rows = smallBatchRows(items: items)
+    let input = droppedInput ? smallBatchInput(items: items) : nil
+    var generator = SeededGenerator(seed: 8)
+    let batch = TrainingBatch(rows: rows, inputRows: input, maxOutput: maxOutput, generator: &generator)
+    for threads in [1, 2] {
+        let targets = DistillationTeacher(itemItemWeights: weights, weight: 0.7, activation: .relu6, threads: threads).targets(for: batch)
+        #expect(targets.weight == 0.7)
+        #expect(targets.predictions.rows == batch.outputs.count && targets.predictions.columns == rows.rows)
+        var positive = 0, clipped = 0
+        for u in 0..<rows.rows {
+            let history = (input ?? rows).columns(ofRow: u).map(Int.init)
+            for (o, item) in batch.outputs.items.map(Int.init).enumerated() {
+                // relu6(sum over the (kept) history of B[j, item]), in Double.
+                let score = history.reduce(0.0) { $0 + Double(weights[$1, item]) }
+                let expected = min(6, max(0, score))
+                #expect(abs(Double(targets.predictions[o, u]) - expected) < 1e-5, "output \(o), user \(u)")
+                if expected > 0 { positive += 1 }
+                if score > 6 || score < 0 { clipped += 1 }
+            }
+        }
+        #expect(positive > 0 && clipped > 0, "the check needs positive and clipped predictions")
+    }
+}
+
+@Test func anEASETeacherPredictsWhatEASEScores() throws {
+    let interactions = CSRMatrix(rows: 10, columns: 12, binaryRows: [[0, 1], [2, 3, 4], [0, 2, 5], [6], [1, 2], [7, 8], [3, 9],
+                                                                     [3, 4, 6, 8], [10, 11], [0, 7]])
+    let ease = try EASE(interactions: interactions, lambda: 0.5, threads: 1)
+    let batch = TrainingBatch(rows: interactions, outputs: OutputItemSelection(allItemsOf: 12))
+    let targets = DistillationTeacher(itemItemWeights: ease.weights, weight: 0.5, activation: .relu, threads: 2).targets(for: batch)
+    let scores = ease.scores(for: interactions)
+    var positive = 0
+    for u in 0..<10 {
+        for item in 0..<12 {
+            #expect(abs(targets.predictions[item, u] - max(0, scores[u, item])) < 1e-6, "user \(u), item \(item)")
+            if scores[u, item] > 0 { positive += 1 }
+        }
+    }
+    #expect(positive > 0)
 }
 
 @Test(arguments: [(Activation.relu6, Int.max, false, 0.5), (Activation.relu, 10, false, 0.25), (Activation.relu6, Int.max, true, 1.0)])
@@ -136,8 +190,8 @@ func distilledSparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, th
     }
 }
 
-@Test(arguments: [Int.max, 9])
-func precomputedTeacherTargetsMatchTheComputedOnes(maxOutput: Int) {
+@Test(arguments: [(Int.max, false), (9, false), (Int.max, true), (9, true)])
+func precomputedTeacherTargetsMatchTheComputedOnes(maxOutput: Int, itemItem: Bool) {
     let items = 12
     // Ten users; the batch holds users 7, 2, 4 and 9 of them.
     let interactions = CSRMatrix(rows: 10, columns: items, binaryRows: [[0, 1], [2, 3, 4], [0, 2, 5], [6], [1, 2], [7, 8], [3, 9],
@@ -145,9 +199,13 @@ func precomputedTeacherTargetsMatchTheComputedOnes(maxOutput: Int) {
     let users = [7, 2, 4, 9]
     var generator = SeededGenerator(seed: 6)
     var batch = TrainingBatch(rows: interactions.selectingRows(users), maxOutput: maxOutput, generator: &generator)
-    let computing = DistillationTeacher(itemMatrix: teacherMatrix(items: items), weight: 0.4, activation: .relu6, threads: 2)
+    func teacher() -> DistillationTeacher {
+        itemItem ? DistillationTeacher(itemItemWeights: itemItemWeights(items: items), weight: 0.4, activation: .relu6, threads: 2)
+                 : DistillationTeacher(itemMatrix: teacherMatrix(items: items), weight: 0.4, activation: .relu6, threads: 2)
+    }
+    let computing = teacher()
     let expected = computing.targets(for: batch).predictions
-    let precomputed = DistillationTeacher(itemMatrix: teacherMatrix(items: items), weight: 0.4, activation: .relu6, threads: 2)
+    let precomputed = teacher()
     precomputed.precomputeTargets(of: interactions, blockSize: 3)   // blocks that cut the data unevenly
     // Without the batch's users the cache cannot be used: the same computation, bit for bit.
     #expect(precomputed.targets(for: batch).predictions == expected)
