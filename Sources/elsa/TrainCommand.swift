@@ -153,6 +153,8 @@ struct TrainCommand: ParsableCommand {
                 note("distilling from \(distillFrom) (d = \(matrix.columns)) with weight \(distillWeight)")
             } else {
                 let lambda = distillFromEase!
+                note(String(format: "fitting EASE (lambda %g) on the %d training users x %d items as the teacher: a few minutes",
+                            Double(lambda), experiment.train.rows, experiment.train.columns))
                 let started = Date()
                 let ease = try EASE(interactions: experiment.train, lambda: lambda, threads: splitOptions.threads)
                 teacherFitSeconds = Date().timeIntervalSince(started)
