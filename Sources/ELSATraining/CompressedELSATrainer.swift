@@ -1,3 +1,4 @@
+import Foundation
 import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
@@ -39,6 +40,8 @@ public final class CompressedELSATrainer {
     var pattern: FixedPatternEmbedding?
     /// A dense model whose predictions join the targets of every step (distillation; nil: the paper's loss).
     public var teacher: DistillationTeacher?
+    /// Prune and regrow the pattern between the epochs of a stage (nil: the pattern is fixed within a stage, as in the paper).
+    public var regrowth: PatternRegrowth?
     var optimizer: Nadam
     private let denseStep: DenseTrainingStep
     private let sparseStep: SparseTrainingStep
@@ -98,7 +101,7 @@ public final class CompressedELSATrainer {
             enterStage(k: k, first: stagesDone == 0)
             stagesDone += 1
             var isDense = false
-            for _ in 0..<epochs {
+            for epochOfStage in 0..<epochs {
                 let epoch = history.count + 1
                 let report: EpochReport
                 switch weights {
@@ -122,6 +125,12 @@ public final class CompressedELSATrainer {
                 }
                 var finished = report
                 finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
+                if let regrowth, case .sparse(let embedding) = weights,
+                   let count = regrowth.count(k: k, dimension: dimension, after: epochOfStage + 1, of: epochs) {
+                    let (next, grown) = regrow(embedding, count: count, on: interactions, epoch: report.epoch, batches: regrowth.batches)
+                    weights = .sparse(next)
+                    finished.regrown = grown
+                }
                 history.append(finished)
                 observer?.epochFinished(finished)
             }
@@ -142,6 +151,7 @@ public final class CompressedELSATrainer {
         twin.weights = weights
         twin.pattern = pattern
         twin.teacher = teacher
+        twin.regrowth = regrowth
         twin.optimizer = optimizer.copy()
         twin.history = history
         twin.stageLog = stageLog
@@ -235,6 +245,31 @@ public final class CompressedELSATrainer {
         }
     }
 
+    /// Prune and regrow `embedding` by up to `count` entries per row, scored by the dense gradient
+    /// (every latent, stored or not) summed over `batches` seeded batches of users, and carries the
+    /// optimizer state of the surviving entries over. Returns the new embedding and the entries grown.
+    func regrow(_ embedding: FixedPatternEmbedding, count: Int, on interactions: CSRMatrix, epoch: Int,
+                batches: Int) -> (FixedPatternEmbedding, Int) {
+        var dense = embedding.toDense()
+        var scores = DenseMatrix(rows: itemCount, columns: dimension)
+        let step = DenseTrainingStep(threads: configuration.threads)  // its n x d workspaces go when it does
+        let stream: UInt64 = 0x4E67_0000  // batches of their own, not those of the next epoch
+        let order = BatchSchedule(users: interactions.rows, batchSize: configuration.batchSize,
+                                  seed: configuration.seed ^ stream, epoch: epoch)
+        var generator = SeededGenerator(seed: configuration.seed, stream: stream &+ UInt64(epoch))
+        for users in order.batches.prefix(batches) {
+            let rows = interactions.selectingRows(users)
+            if rows.nonzeroCount == 0 { continue }
+            var batch = TrainingBatch(rows: rows, maxOutput: itemCount, generator: &generator)  // every item row is scored
+            batch.users = users
+            step.accumulateGradient(batch: batch, parameters: &dense, activation: configuration.activation,
+                                    teacher: teacher?.targets(for: batch), into: &scores)
+        }
+        let (next, sources) = embedding.regrowing(count: count, scores: scores, threads: configuration.threads)
+        optimizer = optimizer.carryingOver(sources)
+        return (next, sources.reduce(0) { $0 + ($1 < 0 ? 1 : 0) })
+    }
+
     /// The current weights as a fixed-pattern embedding (nil while the pattern is full).
     public var currentEmbedding: FixedPatternEmbedding? {
         switch weights {
@@ -255,6 +290,34 @@ public final class CompressedELSATrainer {
             return ELSAModel(embedding: .sparse(embedding.matrix), itemIDs: itemIDs, threads: configuration.threads)
         }
         return ELSAModel(embedding: .dense(currentDense!), itemIDs: itemIDs, threads: configuration.threads)
+    }
+}
+
+/// Prune-and-regrow between the epochs of a stage (after RigL, Evci et al., ICML 2020; not in the paper):
+/// after epoch t of a stage of T epochs (t < T) each row of a sparse-path pattern swaps up to
+/// `fraction · (1 + cos(π t / T)) / 2 · k` entries: those of smallest magnitude leave, the latents
+/// outside the pattern with the largest dense gradient (summed over `batches` batches) join at zero,
+/// with fresh optimizer moments. The update fraction decays to zero at the stage's end, as RigL's does.
+public struct PatternRegrowth: Sendable, Equatable {
+    /// Fraction of k swapped after a stage's first epoch, in (0, 1].
+    public var fraction: Double
+    /// Batches of users whose dense gradient scores the candidates.
+    public var batches: Int
+
+    public init(fraction: Double, batches: Int) {
+        precondition(fraction > 0 && fraction <= 1, "the regrowth fraction must be in (0, 1], got \(fraction)")
+        precondition(batches >= 1, "regrowth needs at least one batch, got \(batches)")
+        self.fraction = fraction
+        self.batches = batches
+    }
+
+    /// Entries per row to swap after epoch `epoch` (1-based) of a stage of `epochs` with `k` of `dimension`
+    /// (nil after the stage's last epoch, when nothing is left to swap, or when the pattern is full).
+    public func count(k: Int, dimension: Int, after epoch: Int, of epochs: Int) -> Int? {
+        guard epoch < epochs, k < dimension else { return nil }
+        let decay = (1 + cos(Double.pi * Double(epoch) / Double(epochs))) / 2
+        let count = Int((fraction * decay * Double(k)).rounded())
+        return count > 0 ? count : nil
     }
 }
 

@@ -35,13 +35,30 @@ public final class DenseTrainingStep: @unchecked Sendable {
     /// The loss of `batch` and dL/dA (items x d, zero outside the output rows), without updating anything.
     public func gradient(batch: TrainingBatch, parameters: DenseMatrix, activation: Activation,
                          mask: [UInt8]? = nil, teacher: TeacherTargets? = nil) -> (loss: Double, gradient: DenseMatrix) {
-        var copy = parameters
-        let loss = run(batch: batch, parameters: &copy, optimizer: nil, activation: activation, mask: mask, teacher: teacher)
         var full = DenseMatrix(rows: parameters.rows, columns: parameters.columns)
-        for (o, item) in batch.outputs.items.enumerated() {
-            for j in 0..<parameters.columns { full[Int(item), j] = gradient[o, j] }
-        }
+        var copy = parameters
+        let loss = accumulateGradient(batch: batch, parameters: &copy, activation: activation, mask: mask,
+                                      teacher: teacher, into: &full)
         return (loss, full)
+    }
+
+    /// Adds dL/dA of `batch` (nonzero in the output rows only) to `sum` (items x d) and returns the batch loss.
+    /// `parameters` are not changed (they are `inout` only so that no copy of them is made).
+    /// - Precondition: `sum` has the shape of `parameters`.
+    @discardableResult
+    public func accumulateGradient(batch: TrainingBatch, parameters: inout DenseMatrix, activation: Activation,
+                                   mask: [UInt8]? = nil, teacher: TeacherTargets? = nil, into sum: inout DenseMatrix) -> Double {
+        precondition(sum.rows == parameters.rows && sum.columns == parameters.columns,
+                     "the gradient sum must be \(parameters.rows) x \(parameters.columns), got \(sum.rows) x \(sum.columns)")
+        let loss = run(batch: batch, parameters: &parameters, optimizer: nil, activation: activation, mask: mask, teacher: teacher)
+        let d = parameters.columns
+        gradient.storage.withUnsafeBufferPointer { g in
+        sum.storage.withUnsafeMutableBufferPointer { total in
+            for (o, item) in batch.outputs.items.enumerated() {
+                BLAS.axpy(count: d, alpha: 1, x: g.baseAddress! + o * d, y: total.baseAddress! + Int(item) * d)
+            }
+        }}
+        return loss
     }
 
     /// Runs one step on `parameters` (items x d) and returns the batch loss.

@@ -64,6 +64,8 @@ public struct EpochReport: Sendable, Equatable, Codable {
     public var usersPerSecond: Double
     /// Metrics on the validation users after this epoch (`recall@20`, ...), when they were computed.
     public var validation: [String: Double]?
+    /// Stored entries replaced by pattern regrowth after this epoch (compressed ELSA with regrowth; nil: none ran).
+    public var regrown: Int?
 
     public init(epoch: Int, loss: Double, seconds: Double, k: Int, stage: Int, usersPerSecond: Double,
                 validation: [String: Double]? = nil) {

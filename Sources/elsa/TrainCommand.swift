@@ -43,6 +43,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "compressed-elsa: epochs at the target k (the last stage); default E.") var targetEpochs: Int?
     @Flag(help: "compressed-elsa: carry Nadam moments over the surviving entries instead of a fresh optimizer per stage.")
     var carryOptimizerState = false
+    @Option(help: "compressed-elsa: prune and regrow the pattern between the epochs of a stage (after RigL; not in the paper): after the first epoch each row swaps this fraction of its k entries, the smallest out and the latents with the largest dense gradient in at zero, the fraction decaying with a cosine to 0 at the stage's end. 0: off (the pattern is fixed within a stage).")
+    var regrowFraction: Double = 0
+    @Option(help: "compressed-elsa with --regrow-fraction: batches of users whose dense gradient scores the latents to grow.")
+    var regrowBatches: Int = 4
     @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
     var densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction
     @Option(help: "elsa and compressed-elsa: keep a checkpoint of the training in this file (between epochs of elsa, between stages of compressed-elsa, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")
@@ -75,6 +79,9 @@ struct TrainCommand: ParsableCommand {
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
         if !(inputDropout >= 0 && inputDropout < 1) { throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)") }
         if inputDropout > 0 && model == .compressae { throw ValidationError("--input-dropout is for --model elsa or compressed-elsa") }
+        if !(regrowFraction >= 0 && regrowFraction <= 1) { throw ValidationError("--regrow-fraction must be in 0...1, got \(regrowFraction)") }
+        if regrowBatches < 1 { throw ValidationError("--regrow-batches must be at least 1, got \(regrowBatches)") }
+        if regrowFraction > 0 && model != .compressedELSA { throw ValidationError("--regrow-fraction is for --model compressed-elsa") }
         if !(momentumDecayScale >= 0) { throw ValidationError("--momentum-decay-scale must not be negative, got \(momentumDecayScale)") }
         if model == .compressedELSA && fromModel == nil { _ = try sparsificationSchedule(dimension: dimension ?? 256) }
         if model == .compressae {
@@ -250,13 +257,16 @@ struct TrainCommand: ParsableCommand {
             var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
                                                 carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                                 initial: initial)
+            let regrowth = regrowFraction > 0 ? PatternRegrowth(fraction: regrowFraction, batches: regrowBatches) : nil
             trainer.teacher = teacher
+            trainer.regrowth = regrowth
             if let checkpoint, resuming {
                 // A checkpoint of other options stops the run with the differences (it is not overwritten).
                 trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,
                                                            densePathFraction: densePathFraction, initial: initial)
                 trainer.teacher = teacher
+                trainer.regrowth = regrowth
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
                 note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
@@ -292,6 +302,9 @@ struct TrainCommand: ParsableCommand {
                           "targetNonzeros": "\(targetNonzeros)", "carryOptimizerState": "\(carryOptimizerState)",
                           "targetEpochs": "\(plan.stages.last!.epochs)"]) { $1 }
             if let fromModel { extra["fromModel"] = fromModel }
+            if let regrowth {
+                extra.merge(["regrowFraction": "\(regrowth.fraction)", "regrowBatches": "\(regrowth.batches)"]) { $1 }
+            }
             if teacher != nil {
                 extra.merge(["distillWeight": "\(distillWeight)",
                              "distillPrecomputeSeconds": String(format: "%.1f", teacherPrecomputeSeconds)]) { $1 }
