@@ -46,6 +46,10 @@ struct BenchOutputs {
         if let weight = preset.distillWeight {
             overrides += ", every sparse schedule distilled from the full dense ELSA's predictions with weight \(weight)"
         }
+        if let regrowth = preset.regrowth {
+            overrides += ", every sparse schedule's pattern pruned and regrown between the epochs of a stage (fraction "
+                + "\(regrowth.fraction) of k after a stage's first epoch, decaying with a cosine; \(regrowth.batches) batches score the candidates)"
+        }
         if let validation = preset.validationUsers {
             overrides += ", the epoch of each ELSA run chosen on \(validation) validation users (the best Recall@20 among "
                 + "dense ELSA's epochs and the epochs at the target k)"

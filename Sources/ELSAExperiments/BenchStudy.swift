@@ -422,7 +422,7 @@ public final class BenchStudy {
                                     let started = Date()
                                     defer { progress.evaluated(seconds: Date().timeIntervalSince(started)) }
                                     return tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
-                                }, teacher: teacher) { schedule, trainer in
+                                }, teacher: teacher, regrowth: preset.regrowth) { schedule, trainer in
                 guard failure == nil else { return }
                 let k = schedule.targetNonzeros
                 do {

@@ -31,6 +31,7 @@ public enum ScheduleForks {
     ///     the schedule, the trainer holding that epoch's weights and the epoch's number; what it
     ///     returns is stored as the epoch's `validation` (as `runStage`'s `afterEpoch`).
     ///   - teacher: a dense model whose predictions join every step's targets (distillation), or nil.
+    ///   - regrowth: prune and regrow between the epochs of each stage, or nil (see `PatternRegrowth`).
     ///   - finished: called with each schedule's trained trainer, as soon as it is done.
     public static func train(_ schedules: [SparsificationSchedule], initial: DenseMatrix, configuration: TrainingConfiguration,
                              restart: Bool, carryOptimizerState: Bool = false,
@@ -39,7 +40,7 @@ public enum ScheduleForks {
                              resume: CompressedELSATrainer? = nil,
                              checkpoint: (CompressedELSATrainer) -> Void = { _ in },
                              afterTargetEpoch: ((SparsificationSchedule, CompressedELSATrainer, Int) -> [String: Double]?)? = nil,
-                             teacher: DistillationTeacher? = nil,
+                             teacher: DistillationTeacher? = nil, regrowth: PatternRegrowth? = nil,
                              finished: (SparsificationSchedule, CompressedELSATrainer) -> Void) {
         guard !schedules.isEmpty else { return }
         let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
@@ -48,6 +49,7 @@ public enum ScheduleForks {
                                                     restart: restart, carryOptimizerState: carryOptimizerState,
                                                     densePathFraction: densePathFraction, initial: initial)
         trunk.teacher = teacher   // forks copy it
+        trunk.regrowth = regrowth
         precondition(trunk.schedule == trunkSchedule && canResume(schedules, stagesDone: trunk.stagesDone),
                      "a resumed trunk must follow the trunk schedule, and no target may leave it before its stage \(trunk.stagesDone)")
         /// The hook of `schedule`'s last stage, for `trainer` running stage `index`.

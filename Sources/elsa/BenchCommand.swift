@@ -27,6 +27,10 @@ struct BenchCommand: ParsableCommand {
     var validationUsers: Int?
     @Option(help: "Distill every sparse schedule from the full dense ELSA: weight w of its predictions in the loss (see elsa train --distill-from; default none, as in the paper).")
     var distillWeight: Double?
+    @Option(help: "Prune and regrow the pattern between the epochs of every sparse schedule's stages: the fraction of k swapped after a stage's first epoch (see elsa train --regrow-fraction; default none, as in the paper).")
+    var regrowFraction: Double?
+    @Option(help: "With --regrow-fraction: batches whose dense gradient scores the latents to grow (default 4).")
+    var regrowBatches: Int?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -58,6 +62,10 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)")
         }
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        if let regrowFraction, !(regrowFraction >= 0 && regrowFraction <= 1) {
+            throw ValidationError("--regrow-fraction must be in 0...1, got \(regrowFraction)")
+        }
+        if let regrowBatches, regrowBatches < 1 { throw ValidationError("--regrow-batches must be at least 1, got \(regrowBatches)") }
         if let distillWeight, !(distillWeight > 0 && distillWeight <= 1) {
             throw ValidationError("--distill-weight must be above 0 and at most 1, got \(distillWeight)")
         }
@@ -91,6 +99,8 @@ struct BenchCommand: ParsableCommand {
         if let activation { chosen.activation = activation }
         if let validationUsers { chosen.validationUsers = validationUsers }
         if let distillWeight { chosen.distillWeight = distillWeight }
+        if let regrowFraction, regrowFraction > 0 { chosen.regrowFraction = regrowFraction }
+        if let regrowBatches { chosen.regrowBatches = regrowBatches }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }
@@ -108,7 +118,7 @@ struct BenchCommand: ParsableCommand {
                                         validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
-        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")), output \(folder)")
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")\(chosen.regrowFraction.map { ", patterns regrown (fraction \($0))" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
         study.checkpointInterval = checkpointMinutes * 60

@@ -428,3 +428,36 @@ enum ELSATrainingSchedules {
     let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
     #expect(table.contains("distilled from the full dense ELSA's predictions with weight 0.5"))
 }
+
+@Test func regrowthReachesTheTargetStagesOfEverySparseScheduleAndKeepsOldFingerprints() throws {
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("regrow"))
+    let experiment = try smallStudyExperiment()
+    func study(regrowFraction: Double?) throws -> (BenchStudy, String) {
+        var preset = tinyStudyPreset()
+        preset.targetEpochs = 3  // E = 1 leaves no epochs to regrow between
+        preset.regrowFraction = regrowFraction
+        #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(preset)) == preset)
+        let directory = temporaryDirectory().path
+        let study = BenchStudy(experiment: experiment, preset: preset, outputDirectory: directory, ablation: false) { _ in }
+        study.only = ["exponential-restart"]
+        try study.run()
+        return (study, directory)
+    }
+    let (plain, _) = try study(regrowFraction: nil)
+    let (regrown, directory) = try study(regrowFraction: 0.5)
+    for id in ["exponential-restart-k8", "exponential-restart-k4"] {
+        let before = try #require(plain.runs.first { $0.id == id }), after = try #require(regrown.runs.first { $0.id == id })
+        #expect(before.epochs.map(\.k) == after.epochs.map(\.k))
+        #expect(before.epochs.allSatisfy { $0.regrown == nil })
+        // Only between the epochs of the last stage (the one-epoch stages before it have no "between"),
+        // and only while the cosine-decayed count rounds above zero.
+        let target = after.epochs.filter { $0.k == after.epochs.last!.k }
+        #expect(after.epochs.dropLast(target.count).allSatisfy { $0.regrown == nil }, "\(id)")
+        #expect(target.first!.regrown ?? 0 > 0, "\(id)")
+        #expect(target.last!.regrown == nil, "\(id)")
+    }
+    #expect(plain.fingerprint != regrown.fingerprint)
+    let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
+    #expect(table.contains("pruned and regrown between the epochs of a stage (fraction 0.5 of k"))
+}
