@@ -129,6 +129,7 @@ public final class CompressedELSATrainer {
                    let count = regrowth.count(k: k, dimension: dimension, after: epochOfStage + 1, of: epochs) {
                     let (next, grown) = regrow(embedding, count: count, on: interactions, epoch: report.epoch, batches: regrowth.batches)
                     weights = .sparse(next)
+                    pattern = next  // what a checkpoint stores as the stage's pattern
                     finished.regrown = grown
                 }
                 history.append(finished)
