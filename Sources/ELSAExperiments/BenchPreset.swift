@@ -27,12 +27,12 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     /// Prune and regrow the pattern between the epochs of every sparse schedule's stages (see `PatternRegrowth`;
     /// not in the paper): the fraction of k swapped after a stage's first epoch. nil: none, absent from the fingerprint.
     public var regrowFraction: Double?
-    /// Batches whose dense gradient scores the latents to grow; nil: 4. Absent from the fingerprint unless set.
+    /// Batches whose dense gradient scores the latents to grow; nil: `PatternRegrowth.defaultBatches`. Absent from the fingerprint unless set.
     public var regrowBatches: Int?
 
     /// The regrowth of the study's sparse schedules, or nil.
     public var regrowth: PatternRegrowth? {
-        regrowFraction.map { PatternRegrowth(fraction: $0, batches: regrowBatches ?? 4) }
+        regrowFraction.map { PatternRegrowth(fraction: $0, batches: regrowBatches ?? PatternRegrowth.defaultBatches) }
     }
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int

@@ -254,21 +254,31 @@ public final class CompressedELSATrainer {
         var dense = embedding.toDense()
         var scores = DenseMatrix(rows: itemCount, columns: dimension)
         let step = DenseTrainingStep(threads: configuration.threads)  // its n x d workspaces go when it does
-        let stream: UInt64 = 0x4E67_0000  // batches of their own, not those of the next epoch
-        let order = BatchSchedule(users: interactions.rows, batchSize: configuration.batchSize,
-                                  seed: configuration.seed ^ stream, epoch: epoch)
-        var generator = SeededGenerator(seed: configuration.seed, stream: stream &+ UInt64(epoch))
-        for users in order.batches.prefix(batches) {
-            let rows = interactions.selectingRows(users)
-            if rows.nonzeroCount == 0 { continue }
-            var batch = TrainingBatch(rows: rows, maxOutput: itemCount, generator: &generator)  // every item row is scored
-            batch.users = users
+        for batch in regrowthBatches(on: interactions, epoch: epoch, count: batches) {
             step.accumulateGradient(batch: batch, parameters: &dense, activation: configuration.activation,
                                     teacher: teacher?.targets(for: batch), into: &scores)
         }
         let (next, sources) = embedding.regrowing(count: count, scores: scores, threads: configuration.threads)
         optimizer = optimizer.carryingOver(sources)
         return (next, sources.reduce(0) { $0 + ($1 < 0 ? 1 : 0) })
+    }
+
+    /// The non-empty ones of the first `count` batches of a seeded order of their own (not those of the
+    /// next epoch), with every item as an output so that every row is scored.
+    func regrowthBatches(on interactions: CSRMatrix, epoch: Int, count: Int) -> [TrainingBatch] {
+        let stream: UInt64 = 0x4E67_0000
+        let order = BatchSchedule(users: interactions.rows, batchSize: configuration.batchSize,
+                                  seed: configuration.seed ^ stream, epoch: epoch)
+        var generator = SeededGenerator(seed: configuration.seed, stream: stream &+ UInt64(epoch))
+        var batches: [TrainingBatch] = []
+        for users in order.batches.prefix(count) {
+            let rows = interactions.selectingRows(users)
+            if rows.nonzeroCount == 0 { continue }
+            var batch = TrainingBatch(rows: rows, maxOutput: itemCount, generator: &generator)
+            batch.users = users
+            batches.append(batch)
+        }
+        return batches
     }
 
     /// The current weights as a fixed-pattern embedding (nil while the pattern is full).
@@ -304,6 +314,8 @@ public struct PatternRegrowth: Sendable, Equatable {
     public var fraction: Double
     /// Batches of users whose dense gradient scores the candidates.
     public var batches: Int
+    /// `batches` when a command does not set it.
+    public static let defaultBatches = 4
 
     public init(fraction: Double, batches: Int) {
         precondition(fraction > 0 && fraction <= 1, "the regrowth fraction must be in (0, 1], got \(fraction)")

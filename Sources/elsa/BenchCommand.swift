@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
     var distillWeight: Double?
     @Option(help: "Prune and regrow the pattern between the epochs of every sparse schedule's stages: the fraction of k swapped after a stage's first epoch (see elsa train --regrow-fraction; default none, as in the paper).")
     var regrowFraction: Double?
-    @Option(help: "With --regrow-fraction: batches whose dense gradient scores the latents to grow (default 4).")
+    @Option(help: "With --regrow-fraction: batches whose dense gradient scores the latents to grow (default \(PatternRegrowth.defaultBatches)).")
     var regrowBatches: Int?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?

@@ -46,7 +46,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "compressed-elsa: prune and regrow the pattern between the epochs of a stage (after RigL; not in the paper): after the first epoch each row swaps this fraction of its k entries, the smallest out and the latents with the largest dense gradient in at zero, the fraction decaying with a cosine to 0 at the stage's end. 0: off (the pattern is fixed within a stage).")
     var regrowFraction: Double = 0
     @Option(help: "compressed-elsa with --regrow-fraction: batches of users whose dense gradient scores the latents to grow.")
-    var regrowBatches: Int = 4
+    var regrowBatches: Int = PatternRegrowth.defaultBatches
     @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
     var densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction
     @Option(help: "elsa and compressed-elsa: keep a checkpoint of the training in this file (between epochs of elsa, between stages of compressed-elsa, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")

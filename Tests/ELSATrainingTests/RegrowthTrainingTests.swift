@@ -27,12 +27,10 @@ import ELSASparse
     #expect(grown == 80 * 2)
 
     // The scores, computed here from the public gradient of the dense step on the batches the trainer draws.
-    let train = problem.split.train
-    let order = BatchSchedule(users: train.rows, batchSize: 64, seed: 4 ^ 0x4E67_0000, epoch: 5)
-    var generator = SeededGenerator(seed: 4, stream: 0x4E67_0000 &+ 5)
+    let batches = trainer.regrowthBatches(on: problem.split.train, epoch: 5, count: 2)
+    #expect(batches.count == 2 && batches.allSatisfy { $0.outputs.count == 80 })
     var scores = DenseMatrix(rows: 80, columns: 16)
-    for users in order.batches.prefix(2) {
-        let batch = TrainingBatch(rows: train.selectingRows(users), maxOutput: 80, generator: &generator)
+    for batch in batches {
         let gradient = DenseTrainingStep(threads: 1).gradient(batch: batch, parameters: before.toDense(), activation: .relu6).gradient
         for i in scores.storage.indices { scores.storage[i] += gradient.storage[i] }
     }
