@@ -456,7 +456,8 @@ public final class BenchStudy {
         guard FileManager.default.fileExists(atPath: path), let trunkSchedule = ScheduleForks.trunkSchedule(of: schedules) else { return nil }
         do {
             let trunk = try CompressedELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration,
-                                                         schedule: trunkSchedule, restart: restart, initial: initial)
+                                                         schedule: trunkSchedule, restart: restart, regrowth: preset.regrowth,
+                                                         initial: initial)
             guard ScheduleForks.canResume(schedules, stagesDone: trunk.stagesDone) else {
                 log("  checkpoint \(path) not used: a target still to train leaves the trunk before its stage \(trunk.stagesDone)")
                 return nil

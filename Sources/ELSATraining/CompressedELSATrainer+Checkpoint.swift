@@ -53,6 +53,9 @@ extension CompressedELSATrainer {
         var optimizer: NadamConfiguration
         var optimizerIterations: Int
         var optimizerMomentumProduct: Double
+        /// The regrowth the stages run so far trained with (nil: none). Absent from checkpoints
+        /// written before regrowth existed, which decode it as nil.
+        var regrowth: PatternRegrowth?
     }
 
     /// Writes the trainer's state to `path` atomically. `run` describes what the trainer
@@ -79,7 +82,8 @@ extension CompressedELSATrainer {
             stageLog: stageLog.map { CheckpointHeader.StageRecord(k: $0.k, dense: $0.dense, seconds: $0.seconds) },
             weights: sparseK == nil ? "dense" : "sparse", sparseNonzerosPerRow: sparseK, hasMask: !mask.isEmpty,
             patternNonzerosPerRow: pattern?.nonzerosPerRow, optimizer: optimizer.configuration,
-            optimizerIterations: optimizer.iterations, optimizerMomentumProduct: optimizer.momentumProduct)
+            optimizerIterations: optimizer.iterations, optimizerMomentumProduct: optimizer.momentumProduct,
+            regrowth: regrowth)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
@@ -100,12 +104,16 @@ extension CompressedELSATrainer {
 
     /// A trainer continuing from the checkpoint at `path`. The arguments are those of the run that
     /// wrote it (`initial` included: restarting stages rewind to it); `schedule` must begin with the
-    /// stages already run, and may differ after them (a fork toward another target).
+    /// stages already run, and may differ after them (a fork toward another target). `regrowth` is the
+    /// run's (the resumed trainer gets it); it must be the checkpoint's once a stage of more than one
+    /// epoch has run, since regrowth acts between the epochs of a stage: a trunk of one-epoch stages
+    /// can continue with any regrowth.
     /// - Throws: `DataError.cannotRead` (missing, unreadable, damaged or not a checkpoint),
     ///   `CheckpointError.otherRun` when it belongs to another run, `CheckpointError.corrupt`.
     public static func resume(from path: String, run: String, configuration: TrainingConfiguration,
                               schedule: SparsificationSchedule, restart: Bool, carryOptimizerState: Bool = false,
                               densePathFraction: Double = defaultDensePathFraction,
+                              regrowth: PatternRegrowth? = nil,
                               initial: DenseMatrix) throws -> CompressedELSATrainer {
         let (contents, header) = try openCheckpoint(path, magic: checkpointMagic, version: checkpointVersion,
                                                     header: CheckpointHeader.self, run: run, configuration: configuration)
@@ -118,6 +126,13 @@ extension CompressedELSATrainer {
         }
         guard header.itemCount == initial.rows, header.dimension == initial.columns else {
             throw otherRun("\(header.itemCount) items x d = \(header.dimension), this run has \(initial.rows) x \(initial.columns)")
+        }
+        if let recorded = header.regrowth, !(recorded.fraction > 0 && recorded.fraction <= 1 && recorded.batches >= 1) {
+            throw corrupt("regrowth fraction \(recorded.fraction) with \(recorded.batches) batches")
+        }
+        if header.stagesRun.contains(where: { $0.epochs > 1 }), header.regrowth != regrowth {
+            func describe(_ r: PatternRegrowth?) -> String { r.map { "fraction \($0.fraction) with \($0.batches) batches" } ?? "none" }
+            throw otherRun("its stages of more than one epoch ran with regrowth \(describe(header.regrowth)); this run has \(describe(regrowth))")
         }
         let done = header.stagesRun.count
         guard done <= schedule.stages.count, Array(schedule.stages.prefix(done)) == header.stagesRun else {
@@ -147,6 +162,7 @@ extension CompressedELSATrainer {
         let trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: schedule, restart: restart,
                                             carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                             initial: initial)
+        trainer.regrowth = regrowth
         switch header.weights {
         case "dense":
             guard values.count == items * d, sparseIndices.isEmpty else { throw corrupt("dense weights of \(values.count) values for \(items) x \(d)") }

@@ -309,7 +309,7 @@ public final class CompressedELSATrainer {
 /// `fraction · (1 + cos(π t / T)) / 2 · k` entries: those of smallest magnitude leave, the latents
 /// outside the pattern with the largest dense gradient (summed over `batches` batches) join at zero,
 /// with fresh optimizer moments. The update fraction decays to zero at the stage's end, as RigL's does.
-public struct PatternRegrowth: Sendable, Equatable {
+public struct PatternRegrowth: Sendable, Equatable, Codable {
     /// Fraction of k swapped after a stage's first epoch, in (0, 1].
     public var fraction: Double
     /// Batches of users whose dense gradient scores the candidates.

@@ -264,9 +264,9 @@ struct TrainCommand: ParsableCommand {
                 // A checkpoint of other options stops the run with the differences (it is not overwritten).
                 trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,
-                                                           densePathFraction: densePathFraction, initial: initial)
+                                                           densePathFraction: densePathFraction, regrowth: regrowth,
+                                                           initial: initial)
                 trainer.teacher = teacher
-                trainer.regrowth = regrowth
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
                 note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")

@@ -125,6 +125,62 @@ struct CheckpointTests {
 
         try expectDamagedCheckpointsRefused(at: path) { try resume() }
     }
+
+    @Test("a checkpoint keeps the regrowth its stages ran with; a trunk of one-epoch stages takes any")
+    func regrowthOfTheStagesRun() throws {
+        let regrowth = PatternRegrowth(fraction: 0.5, batches: 1)
+        func trainer(_ schedule: SparsificationSchedule, _ regrowth: PatternRegrowth?) -> CompressedELSATrainer {
+            let trainer = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: true,
+                                                carryOptimizerState: false, densePathFraction: 0.3, initial: initial)
+            trainer.regrowth = regrowth
+            return trainer
+        }
+        func resume(_ path: String, _ schedule: SparsificationSchedule, _ regrowth: PatternRegrowth?) throws -> CompressedELSATrainer {
+            try CompressedELSATrainer.resume(from: path, run: "regrowth", configuration: configuration, schedule: schedule,
+                                             restart: true, densePathFraction: 0.3, regrowth: regrowth, initial: initial)
+        }
+        let path = checkpointPath("regrowth")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        // Step-wise with E = 2: every stage has two epochs, so stages 1 and 2 (k = 8 and 6, sparse) swapped
+        // entries before the checkpoint.
+        let twoEpochs = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 8, 6, 4],
+                                                            epochsPerStage: 2)
+        let whole = trainer(twoEpochs, regrowth)
+        whole.train(problem.split.train)
+        let first = trainer(twoEpochs, regrowth)
+        for index in 0..<3 { first.runStage(index, on: problem.split.train) }
+        #expect(first.history.contains { ($0.regrown ?? 0) > 0 })
+        try first.writeCheckpoint(to: path, run: "regrowth")
+        let second = try resume(path, twoEpochs, regrowth)
+        #expect(second.regrowth == regrowth)
+        for index in 3..<twoEpochs.stages.count { second.runStage(index, on: problem.split.train) }
+        #expect(second.currentEmbedding == whole.currentEmbedding)
+        #expect(second.history.map(\.regrown) == whole.history.map(\.regrown))
+        for other in [nil, PatternRegrowth(fraction: 0.3, batches: 1), PatternRegrowth(fraction: 0.5, batches: 2)] {
+            do {
+                _ = try resume(path, twoEpochs, other)
+                Issue.record("a checkpoint regrown with \(regrowth) was resumed with \(String(describing: other))")
+            } catch let error as CheckpointError {
+                #expect(error.description.hasPrefix(path) && error.description.contains("regrowth fraction 0.5 with 1 batches"), "\(error)")
+            }
+        }
+
+        // Exponential, E = 1, three epochs at the target: the stages before it have one epoch each, so a trunk
+        // trained without regrowth forks into a regrowing target equal to a regrowing run from the start.
+        let oneEpoch = try SparsificationSchedule.exponential(dimension: checkpointDimension, targetNonzeros: 4, epochsPerStage: 1)
+            .withTargetEpochs(3)
+        let regrowing = trainer(oneEpoch, regrowth)
+        regrowing.train(problem.split.train)
+        #expect(regrowing.history.last(where: { $0.regrown != nil }) != nil)
+        let trunk = trainer(oneEpoch, nil)
+        for index in 0..<(oneEpoch.stages.count - 1) { trunk.runStage(index, on: problem.split.train) }
+        try trunk.writeCheckpoint(to: path, run: "regrowth")
+        let fork = try resume(path, oneEpoch, regrowth)
+        fork.runStage(oneEpoch.stages.count - 1, on: problem.split.train)
+        #expect(fork.currentEmbedding == regrowing.currentEmbedding)
+        #expect(fork.history.map(\.regrown) == regrowing.history.map(\.regrown))
+    }
 }
 
 /// Flips one byte in the middle of the checkpoint at `path` (the checksum must catch it, with an
