@@ -56,6 +56,8 @@ extension CompressedELSATrainer {
         /// The regrowth the stages run so far trained with (nil: none). Absent from checkpoints
         /// written before regrowth existed, which decode it as nil.
         var regrowth: PatternRegrowth?
+        /// The learning-rate decay within the stages run so far (nil: none; absent from older checkpoints).
+        var learningRateDecay: StageLearningRateDecay?
     }
 
     /// Writes the trainer's state to `path` atomically. `run` describes what the trainer
@@ -83,7 +85,7 @@ extension CompressedELSATrainer {
             weights: sparseK == nil ? "dense" : "sparse", sparseNonzerosPerRow: sparseK, hasMask: !mask.isEmpty,
             patternNonzerosPerRow: pattern?.nonzerosPerRow, optimizer: optimizer.configuration,
             optimizerIterations: optimizer.iterations, optimizerMomentumProduct: optimizer.momentumProduct,
-            regrowth: regrowth)
+            regrowth: regrowth, learningRateDecay: learningRateDecay)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
@@ -104,16 +106,16 @@ extension CompressedELSATrainer {
 
     /// A trainer continuing from the checkpoint at `path`. The arguments are those of the run that
     /// wrote it (`initial` included: restarting stages rewind to it); `schedule` must begin with the
-    /// stages already run, and may differ after them (a fork toward another target). `regrowth` is the
-    /// run's (the resumed trainer gets it); it must be the checkpoint's once a stage of more than one
-    /// epoch has run, since regrowth acts between the epochs of a stage: a trunk of one-epoch stages
-    /// can continue with any regrowth.
+    /// stages already run, and may differ after them (a fork toward another target). `regrowth` and
+    /// `learningRateDecay` are the run's (the resumed trainer gets them); they must be the checkpoint's
+    /// once a stage of more than one epoch has run, since both act only within such stages: a trunk of
+    /// one-epoch stages can continue with any.
     /// - Throws: `DataError.cannotRead` (missing, unreadable, damaged or not a checkpoint),
     ///   `CheckpointError.otherRun` when it belongs to another run, `CheckpointError.corrupt`.
     public static func resume(from path: String, run: String, configuration: TrainingConfiguration,
                               schedule: SparsificationSchedule, restart: Bool, carryOptimizerState: Bool = false,
                               densePathFraction: Double = defaultDensePathFraction,
-                              regrowth: PatternRegrowth? = nil,
+                              regrowth: PatternRegrowth? = nil, learningRateDecay: StageLearningRateDecay? = nil,
                               initial: DenseMatrix) throws -> CompressedELSATrainer {
         let (contents, header) = try openCheckpoint(path, magic: checkpointMagic, version: checkpointVersion,
                                                     header: CheckpointHeader.self, run: run, configuration: configuration)
@@ -130,9 +132,19 @@ extension CompressedELSATrainer {
         if let recorded = header.regrowth, !(recorded.fraction > 0 && recorded.fraction <= 1 && recorded.batches >= 1) {
             throw corrupt("regrowth fraction \(recorded.fraction) with \(recorded.batches) batches")
         }
-        if header.stagesRun.contains(where: { $0.epochs > 1 }), header.regrowth != regrowth {
-            func describe(_ r: PatternRegrowth?) -> String { r.map { "fraction \($0.fraction) with \($0.batches) batches" } ?? "none" }
-            throw otherRun("its stages of more than one epoch ran with regrowth \(describe(header.regrowth)); this run has \(describe(regrowth))")
+        if let recorded = header.learningRateDecay, !(recorded.floor >= 0 && recorded.floor < 1) {
+            throw corrupt("learning-rate floor \(recorded.floor)")
+        }
+        if header.stagesRun.contains(where: { $0.epochs > 1 }) {
+            if header.regrowth != regrowth {
+                func describe(_ r: PatternRegrowth?) -> String { r.map { "fraction \($0.fraction) with \($0.batches) batches" } ?? "none" }
+                throw otherRun("its stages of more than one epoch ran with regrowth \(describe(header.regrowth)); this run has \(describe(regrowth))")
+            }
+            if header.learningRateDecay != learningRateDecay {
+                func describe(_ d: StageLearningRateDecay?) -> String { d.map { "to \($0.floor) of the rate" } ?? "none" }
+                throw otherRun("its stages of more than one epoch ran with learning-rate decay \(describe(header.learningRateDecay)); "
+                               + "this run has \(describe(learningRateDecay))")
+            }
         }
         let done = header.stagesRun.count
         guard done <= schedule.stages.count, Array(schedule.stages.prefix(done)) == header.stagesRun else {
@@ -163,6 +175,7 @@ extension CompressedELSATrainer {
                                             carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                             initial: initial)
         trainer.regrowth = regrowth
+        trainer.learningRateDecay = learningRateDecay
         switch header.weights {
         case "dense":
             guard values.count == items * d, sparseIndices.isEmpty else { throw corrupt("dense weights of \(values.count) values for \(items) x \(d)") }

@@ -42,6 +42,8 @@ public final class CompressedELSATrainer {
     public var teacher: DistillationTeacher?
     /// Prune and regrow the pattern between the epochs of a stage (nil: the pattern is fixed within a stage, as in the paper).
     public var regrowth: PatternRegrowth?
+    /// Lowers the learning rate within each stage of several epochs, or nil (the rate is constant).
+    public var learningRateDecay: StageLearningRateDecay?
     var optimizer: Nadam
     private let denseStep: DenseTrainingStep
     private let sparseStep: SparseTrainingStep
@@ -103,6 +105,8 @@ public final class CompressedELSATrainer {
             var isDense = false
             for epochOfStage in 0..<epochs {
                 let epoch = history.count + 1
+                let rateScale = learningRateDecay?.scale(epoch: epochOfStage, of: epochs)
+                optimizer.learningRateScale = rateScale ?? 1
                 let report: EpochReport
                 switch weights {
                 case .dense(var matrix, let mask):
@@ -123,7 +127,9 @@ public final class CompressedELSATrainer {
                     }
                     weights = .sparse(embedding)
                 }
+                optimizer.learningRateScale = 1
                 var finished = report
+                finished.learningRate = rateScale.map { Double(configuration.optimizer.learningRate) * $0 }
                 finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
                 if let regrowth, case .sparse(let embedding) = weights,
                    let count = regrowth.count(k: k, dimension: dimension, after: epochOfStage + 1, of: epochs) {
@@ -153,6 +159,7 @@ public final class CompressedELSATrainer {
         twin.pattern = pattern
         twin.teacher = teacher
         twin.regrowth = regrowth
+        twin.learningRateDecay = learningRateDecay
         twin.optimizer = optimizer.copy()
         twin.history = history
         twin.stageLog = stageLog
@@ -331,6 +338,26 @@ public struct PatternRegrowth: Sendable, Equatable, Codable {
         let decay = (1 + cos(Double.pi * Double(epoch) / Double(epochs))) / 2
         let count = Int((fraction * decay * Double(k)).rounded())
         return count > 0 ? count : nil
+    }
+}
+
+/// A learning rate that falls within each stage of several epochs (not in the paper): epoch e (0-based)
+/// of a stage of E epochs trains at `floor + (1 − floor) · (1 + cos(π e / (E − 1))) / 2` times the
+/// configured rate, from the full rate at the stage's first epoch to `floor` times it at its last.
+/// Stages of one epoch (all but the target in the exponential schedule) keep the full rate.
+public struct StageLearningRateDecay: Sendable, Equatable, Codable {
+    /// The fraction of the learning rate at a stage's last epoch, in [0, 1).
+    public var floor: Double
+
+    public init(floor: Double) {
+        precondition(floor >= 0 && floor < 1, "the learning-rate floor must be in [0, 1), got \(floor)")
+        self.floor = floor
+    }
+
+    /// The factor on the learning rate in epoch `epoch` (0-based) of a stage of `epochs`.
+    public func scale(epoch: Int, of epochs: Int) -> Double {
+        guard epochs > 1 else { return 1 }
+        return floor + (1 - floor) * (1 + cos(Double.pi * Double(epoch) / Double(epochs - 1))) / 2
     }
 }
 

@@ -38,6 +38,9 @@ public final class Nadam: @unchecked Sendable {
     public private(set) var iterations: Int = 0
     /// The running product of the momentum coefficients μ_1 ⋯ μ_t (Nadam's bias correction).
     public private(set) var momentumProduct: Double = 1
+    /// Factor on the configured learning rate in the steps to come (a learning-rate schedule sets it;
+    /// 1 by default). Not part of the optimizer's saved state: the schedule sets it again.
+    public var learningRateScale: Double = 1
 
     /// The coefficients of one step, shared by all the elements it updates.
     public struct StepCoefficients: Sendable {
@@ -65,7 +68,7 @@ public final class Nadam: @unchecked Sendable {
         let productNext = momentumProduct * muNext
         iterations += 1
         return StepCoefficients(
-            learningRate: c.learningRate, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
+            learningRate: learningRateScale == 1 ? c.learningRate : Float(Double(c.learningRate) * learningRateScale), beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
             momentumWeight: Float(muNext / (1 - productNext)),
             gradientWeight: Float((1 - muT) / (1 - momentumProduct)),
             velocityCorrection: Float(1 / (1 - pow(Double(c.beta2), t))))

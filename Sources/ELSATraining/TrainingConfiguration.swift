@@ -66,6 +66,8 @@ public struct EpochReport: Sendable, Equatable, Codable {
     public var validation: [String: Double]?
     /// Stored entries replaced by pattern regrowth after this epoch (compressed ELSA with regrowth; nil: none ran).
     public var regrown: Int?
+    /// The learning rate of this epoch when a schedule changed it (compressed ELSA with a learning-rate decay).
+    public var learningRate: Double?
 
     public init(epoch: Int, loss: Double, seconds: Double, k: Int, stage: Int, usersPerSecond: Double,
                 validation: [String: Double]? = nil) {

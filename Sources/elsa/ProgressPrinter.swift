@@ -34,6 +34,7 @@ final class ProgressPrinter: TrainingObserver {
         var line = String(format: "%@%@epoch %3d%@  stage %2d  k %5d  loss %.6f  %7.2f s  %8.0f users/s",
                           clear, prefix, report.epoch, count, report.stage, report.k, report.loss, report.seconds, report.usersPerSecond)
         if let recall = report.validation?["recall@20"] { line += String(format: "  validation recall@20 %.4f", recall) }
+        if let rate = report.learningRate { line += String(format: "  lr %.4g", rate) }
         if let regrown = report.regrown { line += "  regrown \(regrown)" }
         if var eta {
             let left = eta.secondsLeft(afterEpochAt: report.k, seconds: report.seconds,

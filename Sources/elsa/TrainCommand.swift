@@ -47,6 +47,8 @@ struct TrainCommand: ParsableCommand {
     var regrowFraction: Double = 0
     @Option(help: "compressed-elsa with --regrow-fraction: batches of users whose dense gradient scores the latents to grow.")
     var regrowBatches: Int = PatternRegrowth.defaultBatches
+    @Option(help: "compressed-elsa: within each stage of several epochs (the target's, in the exponential schedule) the learning rate falls with a cosine from --learning-rate at the stage's first epoch to this fraction of it at its last (not in the paper). 1: off (a constant rate).")
+    var decayLearningRateTo: Double = 1
     @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
     var densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction
     @Option(help: "elsa and compressed-elsa: keep a checkpoint of the training in this file (between epochs of elsa, between stages of compressed-elsa, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")
@@ -82,6 +84,10 @@ struct TrainCommand: ParsableCommand {
         if !(regrowFraction >= 0 && regrowFraction <= 1) { throw ValidationError("--regrow-fraction must be in 0...1, got \(regrowFraction)") }
         if regrowBatches < 1 { throw ValidationError("--regrow-batches must be at least 1, got \(regrowBatches)") }
         if regrowFraction > 0 && model != .compressedELSA { throw ValidationError("--regrow-fraction is for --model compressed-elsa") }
+        if !(decayLearningRateTo >= 0 && decayLearningRateTo <= 1) {
+            throw ValidationError("--decay-learning-rate-to must be in 0...1, got \(decayLearningRateTo)")
+        }
+        if decayLearningRateTo < 1 && model != .compressedELSA { throw ValidationError("--decay-learning-rate-to is for --model compressed-elsa") }
         if !(momentumDecayScale >= 0) { throw ValidationError("--momentum-decay-scale must not be negative, got \(momentumDecayScale)") }
         if model == .compressedELSA && fromModel == nil { _ = try sparsificationSchedule(dimension: dimension ?? 256) }
         if model == .compressae {
@@ -259,13 +265,15 @@ struct TrainCommand: ParsableCommand {
                                                 initial: initial)
             let regrowth = regrowFraction > 0 ? PatternRegrowth(fraction: regrowFraction, batches: regrowBatches) : nil
             trainer.teacher = teacher
+            let learningRateDecay = decayLearningRateTo < 1 ? StageLearningRateDecay(floor: decayLearningRateTo) : nil
             trainer.regrowth = regrowth
+            trainer.learningRateDecay = learningRateDecay
             if let checkpoint, resuming {
                 // A checkpoint of other options stops the run with the differences (it is not overwritten).
                 trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,
                                                            densePathFraction: densePathFraction, regrowth: regrowth,
-                                                           initial: initial)
+                                                           learningRateDecay: learningRateDecay, initial: initial)
                 trainer.teacher = teacher
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
@@ -305,6 +313,7 @@ struct TrainCommand: ParsableCommand {
             if let regrowth {
                 extra.merge(["regrowFraction": "\(regrowth.fraction)", "regrowBatches": "\(regrowth.batches)"]) { $1 }
             }
+            if let learningRateDecay { extra["decayLearningRateTo"] = "\(learningRateDecay.floor)" }
             if teacher != nil {
                 extra.merge(["distillWeight": "\(distillWeight)",
                              "distillPrecomputeSeconds": String(format: "%.1f", teacherPrecomputeSeconds)]) { $1 }

@@ -181,6 +181,42 @@ struct CheckpointTests {
         #expect(fork.currentEmbedding == regrowing.currentEmbedding)
         #expect(fork.history.map(\.regrown) == regrowing.history.map(\.regrown))
     }
+
+    @Test("a checkpoint keeps the learning-rate decay its stages of several epochs ran with")
+    func learningRateDecayOfTheStagesRun() throws {
+        let decay = StageLearningRateDecay(floor: 0.2)
+        let schedule = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 8, 4],
+                                                           epochsPerStage: 3)
+        func trainer() -> CompressedELSATrainer {
+            let trainer = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: true,
+                                                carryOptimizerState: false, densePathFraction: 0.3, initial: initial)
+            trainer.learningRateDecay = decay
+            return trainer
+        }
+        let whole = trainer()
+        whole.train(problem.split.train)
+        let first = trainer()
+        for index in 0..<2 { first.runStage(index, on: problem.split.train) }
+        let path = checkpointPath("decay")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try first.writeCheckpoint(to: path, run: "decay")
+        func resume(_ decay: StageLearningRateDecay?) throws -> CompressedELSATrainer {
+            try CompressedELSATrainer.resume(from: path, run: "decay", configuration: configuration, schedule: schedule,
+                                             restart: true, densePathFraction: 0.3, learningRateDecay: decay, initial: initial)
+        }
+        let second = try resume(decay)
+        second.runStage(2, on: problem.split.train)
+        #expect(second.currentEmbedding == whole.currentEmbedding)
+        #expect(second.history.map(\.learningRate) == whole.history.map(\.learningRate))
+        for other in [nil, StageLearningRateDecay(floor: 0.5)] {
+            do {
+                _ = try resume(other)
+                Issue.record("a checkpoint decayed to 0.2 was resumed with \(String(describing: other))")
+            } catch let error as CheckpointError {
+                #expect(error.description.hasPrefix(path) && error.description.contains("learning-rate decay to 0.2 of the rate"), "\(error)")
+            }
+        }
+    }
 }
 
 /// Flips one byte in the middle of the checkpoint at `path` (the checksum must catch it, with an
