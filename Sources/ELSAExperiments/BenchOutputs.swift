@@ -50,6 +50,9 @@ struct BenchOutputs {
             overrides += ", every sparse schedule's pattern pruned and regrown between the epochs of a stage (fraction "
                 + "\(regrowth.fraction) of k after a stage's first epoch, decaying with a cosine; \(regrowth.batches) batches score the candidates)"
         }
+        if let floor = preset.decayLearningRateTo {
+            overrides += ", every sparse schedule's learning rate decayed with a cosine within each stage of several epochs to \(floor) of it"
+        }
         if let validation = preset.validationUsers {
             overrides += ", the epoch of each ELSA run chosen on \(validation) validation users (the best Recall@20 among "
                 + "dense ELSA's epochs and the epochs at the target k)"

@@ -29,11 +29,16 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     public var regrowFraction: Double?
     /// Batches whose dense gradient scores the latents to grow; nil: `PatternRegrowth.defaultBatches`. Absent from the fingerprint unless set.
     public var regrowBatches: Int?
+    /// The learning rate of every sparse schedule falls with a cosine within each stage of several epochs to this
+    /// fraction of it (see `StageLearningRateDecay`; not in the paper). nil: a constant rate, absent from the fingerprint.
+    public var decayLearningRateTo: Double?
 
     /// The regrowth of the study's sparse schedules, or nil.
     public var regrowth: PatternRegrowth? {
         regrowFraction.map { PatternRegrowth(fraction: $0, batches: regrowBatches ?? PatternRegrowth.defaultBatches) }
     }
+    /// The learning-rate decay of the study's sparse schedules, or nil.
+    public var learningRateDecay: StageLearningRateDecay? { decayLearningRateTo.map { StageLearningRateDecay(floor: $0) } }
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int
     public var batchSize: Int

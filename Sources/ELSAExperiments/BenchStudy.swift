@@ -422,7 +422,8 @@ public final class BenchStudy {
                                     let started = Date()
                                     defer { progress.evaluated(seconds: Date().timeIntervalSince(started)) }
                                     return tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
-                                }, teacher: teacher, regrowth: preset.regrowth) { schedule, trainer in
+                                }, teacher: teacher, regrowth: preset.regrowth,
+                                   learningRateDecay: preset.learningRateDecay) { schedule, trainer in
                 guard failure == nil else { return }
                 let k = schedule.targetNonzeros
                 do {
@@ -457,7 +458,7 @@ public final class BenchStudy {
         do {
             let trunk = try CompressedELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration,
                                                          schedule: trunkSchedule, restart: restart, regrowth: preset.regrowth,
-                                                         initial: initial)
+                                                         learningRateDecay: preset.learningRateDecay, initial: initial)
             guard ScheduleForks.canResume(schedules, stagesDone: trunk.stagesDone) else {
                 log("  checkpoint \(path) not used: a target still to train leaves the trunk before its stage \(trunk.stagesDone)")
                 return nil

@@ -32,6 +32,7 @@ public enum ScheduleForks {
     ///     returns is stored as the epoch's `validation` (as `runStage`'s `afterEpoch`).
     ///   - teacher: a dense model whose predictions join every step's targets (distillation), or nil.
     ///   - regrowth: prune and regrow between the epochs of each stage, or nil (see `PatternRegrowth`).
+    ///   - learningRateDecay: lower the learning rate within each stage, or nil (see `StageLearningRateDecay`).
     ///   - finished: called with each schedule's trained trainer, as soon as it is done.
     public static func train(_ schedules: [SparsificationSchedule], initial: DenseMatrix, configuration: TrainingConfiguration,
                              restart: Bool, carryOptimizerState: Bool = false,
@@ -41,6 +42,7 @@ public enum ScheduleForks {
                              checkpoint: (CompressedELSATrainer) -> Void = { _ in },
                              afterTargetEpoch: ((SparsificationSchedule, CompressedELSATrainer, Int) -> [String: Double]?)? = nil,
                              teacher: DistillationTeacher? = nil, regrowth: PatternRegrowth? = nil,
+                             learningRateDecay: StageLearningRateDecay? = nil,
                              finished: (SparsificationSchedule, CompressedELSATrainer) -> Void) {
         guard !schedules.isEmpty else { return }
         let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
@@ -50,6 +52,7 @@ public enum ScheduleForks {
                                                     densePathFraction: densePathFraction, initial: initial)
         trunk.teacher = teacher   // forks copy it
         trunk.regrowth = regrowth
+        trunk.learningRateDecay = learningRateDecay
         precondition(trunk.schedule == trunkSchedule && canResume(schedules, stagesDone: trunk.stagesDone),
                      "a resumed trunk must follow the trunk schedule, and no target may leave it before its stage \(trunk.stagesDone)")
         /// The hook of `schedule`'s last stage, for `trainer` running stage `index`.

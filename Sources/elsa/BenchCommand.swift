@@ -31,6 +31,8 @@ struct BenchCommand: ParsableCommand {
     var regrowFraction: Double?
     @Option(help: "With --regrow-fraction: batches whose dense gradient scores the latents to grow (default \(PatternRegrowth.defaultBatches)).")
     var regrowBatches: Int?
+    @Option(help: "Lower the learning rate of every sparse schedule within each stage of several epochs, with a cosine to this fraction of it at the stage's last epoch (see elsa train --decay-learning-rate-to; default none: a constant rate, as in the paper).")
+    var decayLearningRateTo: Double?
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -64,6 +66,9 @@ struct BenchCommand: ParsableCommand {
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
         if let regrowFraction, !(regrowFraction >= 0 && regrowFraction <= 1) {
             throw ValidationError("--regrow-fraction must be in 0...1, got \(regrowFraction)")
+        }
+        if let decayLearningRateTo, !(decayLearningRateTo >= 0 && decayLearningRateTo <= 1) {
+            throw ValidationError("--decay-learning-rate-to must be in 0...1, got \(decayLearningRateTo)")
         }
         if let regrowBatches, regrowBatches < 1 { throw ValidationError("--regrow-batches must be at least 1, got \(regrowBatches)") }
         if let distillWeight, !(distillWeight > 0 && distillWeight <= 1) {
@@ -101,6 +106,7 @@ struct BenchCommand: ParsableCommand {
         if let distillWeight { chosen.distillWeight = distillWeight }
         if let regrowFraction, regrowFraction > 0 { chosen.regrowFraction = regrowFraction }
         if let regrowBatches { chosen.regrowBatches = regrowBatches }
+        if let decayLearningRateTo, decayLearningRateTo < 1 { chosen.decayLearningRateTo = decayLearningRateTo }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }
@@ -118,7 +124,7 @@ struct BenchCommand: ParsableCommand {
                                         validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
-        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")\(chosen.regrowFraction.map { ", patterns regrown (fraction \($0))" } ?? "")), output \(folder)")
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")\(chosen.regrowFraction.map { ", patterns regrown (fraction \($0))" } ?? "")\(chosen.decayLearningRateTo.map { ", learning rate decayed to \($0) within stages" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
         study.checkpointInterval = checkpointMinutes * 60

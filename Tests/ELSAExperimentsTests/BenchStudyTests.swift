@@ -461,3 +461,32 @@ enum ELSATrainingSchedules {
     let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
     #expect(table.contains("pruned and regrown between the epochs of a stage (fraction 0.5 of k"))
 }
+
+@Test func learningRateDecayReachesTheTargetStagesOfEverySparseScheduleAndKeepsOldFingerprints() throws {
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("decay"))
+    var preset = tinyStudyPreset()
+    preset.targetEpochs = 3
+    let plainFingerprint = BenchStudy(experiment: try smallStudyExperiment(), preset: preset, outputDirectory: temporaryDirectory().path,
+                                      ablation: false) { _ in }.fingerprint
+    preset.decayLearningRateTo = 0.1
+    #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(preset)) == preset)
+    let directory = temporaryDirectory().path
+    let study = BenchStudy(experiment: try smallStudyExperiment(), preset: preset, outputDirectory: directory, ablation: false) { _ in }
+    study.only = ["exponential-restart"]
+    try study.run()
+    #expect(study.fingerprint != plainFingerprint)
+    // The three epochs at each target: the full rate, 0.1 + 0.9 · (1 + cos(π / 2)) / 2 = 0.55 of it, then 0.1 of it;
+    // the one-epoch stages before keep the full rate.
+    let rate = Double(Float(0.1))
+    for id in ["exponential-restart-k8", "exponential-restart-k4"] {
+        let run = try #require(study.runs.first { $0.id == id })
+        let target = run.epochs.suffix(3)
+        #expect(target.allSatisfy { $0.k == run.epochs.last!.k })
+        let rates = target.map { $0.learningRate ?? .nan }
+        #expect(zip(rates, [rate, 0.55 * rate, 0.1 * rate]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(id): \(rates)")
+        #expect(run.epochs.dropLast(3).allSatisfy { $0.learningRate == rate }, "\(id)")
+    }
+    let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
+    #expect(table.contains("learning rate decayed with a cosine within each stage of several epochs to 0.1 of it"))
+}
