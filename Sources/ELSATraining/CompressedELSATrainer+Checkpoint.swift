@@ -129,12 +129,6 @@ extension CompressedELSATrainer {
         guard header.itemCount == initial.rows, header.dimension == initial.columns else {
             throw otherRun("\(header.itemCount) items x d = \(header.dimension), this run has \(initial.rows) x \(initial.columns)")
         }
-        if let recorded = header.regrowth, !(recorded.fraction > 0 && recorded.fraction <= 1 && recorded.batches >= 1) {
-            throw corrupt("regrowth fraction \(recorded.fraction) with \(recorded.batches) batches")
-        }
-        if let recorded = header.learningRateDecay, !(recorded.floor >= 0 && recorded.floor < 1) {
-            throw corrupt("learning-rate floor \(recorded.floor)")
-        }
         if header.stagesRun.contains(where: { $0.epochs > 1 }) {
             if header.regrowth != regrowth {
                 func describe(_ r: PatternRegrowth?) -> String { r.map { "fraction \($0.fraction) with \($0.batches) batches" } ?? "none" }

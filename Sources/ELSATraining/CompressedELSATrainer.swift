@@ -325,10 +325,25 @@ public struct PatternRegrowth: Sendable, Equatable, Codable {
     public static let defaultBatches = 4
 
     public init(fraction: Double, batches: Int) {
-        precondition(fraction > 0 && fraction <= 1, "the regrowth fraction must be in (0, 1], got \(fraction)")
-        precondition(batches >= 1, "regrowth needs at least one batch, got \(batches)")
+        if let problem = Self.problem(fraction: fraction, batches: batches) { preconditionFailure(problem) }
         self.fraction = fraction
         self.batches = batches
+    }
+
+    /// Decodes a stored regrowth (a checkpoint's), refusing values `init` would not take.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let fraction = try container.decode(Double.self, forKey: .fraction), batches = try container.decode(Int.self, forKey: .batches)
+        if let problem = Self.problem(fraction: fraction, batches: batches) {
+            throw DecodingError.dataCorruptedError(forKey: .fraction, in: container, debugDescription: problem)
+        }
+        self.init(fraction: fraction, batches: batches)
+    }
+
+    private static func problem(fraction: Double, batches: Int) -> String? {
+        if !(fraction > 0 && fraction <= 1) { return "the regrowth fraction must be in (0, 1], got \(fraction)" }
+        if batches < 1 { return "regrowth needs at least one batch, got \(batches)" }
+        return nil
     }
 
     /// Entries per row to swap after epoch `epoch` (1-based) of a stage of `epochs` with `k` of `dimension`
@@ -350,9 +365,21 @@ public struct StageLearningRateDecay: Sendable, Equatable, Codable {
     public var floor: Double
 
     public init(floor: Double) {
-        precondition(floor >= 0 && floor < 1, "the learning-rate floor must be in [0, 1), got \(floor)")
+        precondition(Self.accepts(floor), "the learning-rate floor must be in [0, 1), got \(floor)")
         self.floor = floor
     }
+
+    /// Decodes a stored decay (a checkpoint's), refusing a floor `init` would not take.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let floor = try container.decode(Double.self, forKey: .floor)
+        guard Self.accepts(floor) else {
+            throw DecodingError.dataCorruptedError(forKey: .floor, in: container, debugDescription: "the learning-rate floor must be in [0, 1), got \(floor)")
+        }
+        self.init(floor: floor)
+    }
+
+    private static func accepts(_ floor: Double) -> Bool { floor >= 0 && floor < 1 }
 
     /// The factor on the learning rate in epoch `epoch` (0-based) of a stage of `epochs`.
     public func scale(epoch: Int, of epochs: Int) -> Double {

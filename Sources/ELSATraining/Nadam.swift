@@ -68,7 +68,8 @@ public final class Nadam: @unchecked Sendable {
         let productNext = momentumProduct * muNext
         iterations += 1
         return StepCoefficients(
-            learningRate: learningRateScale == 1 ? c.learningRate : Float(Double(c.learningRate) * learningRateScale), beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
+            learningRate: Float(Double(c.learningRate) * learningRateScale),  // exact at scale 1
+            beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
             momentumWeight: Float(muNext / (1 - productNext)),
             gradientWeight: Float((1 - muT) / (1 - momentumProduct)),
             velocityCorrection: Float(1 / (1 - pow(Double(c.beta2), t))))

@@ -59,3 +59,16 @@ import ELSASparse
     #expect(undecayed.currentEmbedding != embedding)
     #expect(decayed.optimizer.learningRateScale == 1)  // back to the configured rate after the stage
 }
+
+@Test func storedRegrowthAndDecayOutsideTheirRangesAreRefused() throws {
+    let decoder = JSONDecoder()
+    let regrowth = PatternRegrowth(fraction: 0.3, batches: 4), decay = StageLearningRateDecay(floor: 0.1)
+    #expect(try decoder.decode(PatternRegrowth.self, from: JSONEncoder().encode(regrowth)) == regrowth)
+    #expect(try decoder.decode(StageLearningRateDecay.self, from: JSONEncoder().encode(decay)) == decay)
+    for json in [#"{"fraction": 1.5, "batches": 4}"#, #"{"fraction": 0, "batches": 4}"#, #"{"fraction": 0.3, "batches": 0}"#] {
+        #expect(throws: DecodingError.self) { try decoder.decode(PatternRegrowth.self, from: Data(json.utf8)) }
+    }
+    for json in [#"{"floor": 1}"#, #"{"floor": -0.1}"#] {
+        #expect(throws: DecodingError.self) { try decoder.decode(StageLearningRateDecay.self, from: Data(json.utf8)) }
+    }
+}
