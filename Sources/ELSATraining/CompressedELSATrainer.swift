@@ -365,7 +365,7 @@ public struct StageLearningRateDecay: Sendable, Equatable, Codable {
     public var floor: Double
 
     public init(floor: Double) {
-        precondition(Self.accepts(floor), "the learning-rate floor must be in [0, 1), got \(floor)")
+        if let problem = Self.problem(floor: floor) { preconditionFailure(problem) }
         self.floor = floor
     }
 
@@ -373,13 +373,15 @@ public struct StageLearningRateDecay: Sendable, Equatable, Codable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let floor = try container.decode(Double.self, forKey: .floor)
-        guard Self.accepts(floor) else {
-            throw DecodingError.dataCorruptedError(forKey: .floor, in: container, debugDescription: "the learning-rate floor must be in [0, 1), got \(floor)")
+        if let problem = Self.problem(floor: floor) {
+            throw DecodingError.dataCorruptedError(forKey: .floor, in: container, debugDescription: problem)
         }
         self.init(floor: floor)
     }
 
-    private static func accepts(_ floor: Double) -> Bool { floor >= 0 && floor < 1 }
+    private static func problem(floor: Double) -> String? {
+        floor >= 0 && floor < 1 ? nil : "the learning-rate floor must be in [0, 1), got \(floor)"
+    }
 
     /// The factor on the learning rate in epoch `epoch` (0-based) of a stage of `epochs`.
     public func scale(epoch: Int, of epochs: Int) -> Double {
