@@ -35,8 +35,11 @@ build: deps
 run: build
 	$(ELSA) demo
 
-test: deps
-	$(SWIFT) test $(RELEASE_FLAGS) --disable-xctest
+# The suite runs with the OpenBLAS variables `elsa` sets for itself when it starts (`elsa platform
+# --environment`): the test process cannot relaunch itself, and where OpenBLAS 0.3.21 does not know
+# the CPU it would otherwise run its SSE3 kernels.
+test: build
+	env $$($(ELSA) platform --environment) $(SWIFT) test $(RELEASE_FLAGS) --disable-xctest
 
 bench: build
 	$(ELSA) bench --data $(DATA) $(if $(FORMAT),--format $(FORMAT)) --preset $(PRESET)

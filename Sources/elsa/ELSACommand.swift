@@ -7,12 +7,13 @@ struct ELSACommand: ParsableCommand {
         commandName: "elsa",
         abstract: "Train, evaluate and compress ELSA item embeddings for recommendation.",
         discussion: "Data formats: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")). Use --data synthetic for the embedded planted data set.",
-        subcommands: [DemoCommand.self, EvaluateCommand.self, TrainCommand.self, RecommendCommand.self, ScheduleCommand.self, ExportCommand.self, BenchCommand.self, SegmentsCommand.self]
+        subcommands: [DemoCommand.self, EvaluateCommand.self, TrainCommand.self, RecommendCommand.self, ScheduleCommand.self, ExportCommand.self, BenchCommand.self, SegmentsCommand.self, PlatformCommand.self]
     )
 
-    /// Starts again with OpenBLAS's workers set to sleep when idle (see `BLASWorkerSpin`), then parses and runs.
+    /// Starts again with OpenBLAS's workers set to sleep when idle and, where OpenBLAS does not know
+    /// the CPU, with the kernels it can run (see `BLASEnvironment`), then parses and runs.
     static func main() {
-        BLASWorkerSpin.relaunchWithShortSpinIfNeeded()
+        BLASEnvironment.relaunchIfNeeded()
         main(nil)
     }
 }

@@ -85,3 +85,48 @@ func choleskyInverseTimesMatrixIsIdentity(size: Int, blockSize: Int) throws {
     BLASThreads.with(1) { #expect(BLASThreads.current == 1) }
     #expect(BLASThreads.current == before)
 }
+
+// /proc/cpuinfo of the Intel Xeon (family 6, model 207) where OpenBLAS 0.3.21 fell back to Prescott, abridged.
+private let xeonCPUInfo = """
+    processor\t: 0
+    vendor_id\t: GenuineIntel
+    model\t\t: 207
+    flags\t\t: fpu sse sse2 ssse3 fma sse4_1 sse4_2 avx f16c avx2 avx512f avx512dq avx512cd avx512bw avx512vl avx512_bf16
+    bugs\t\t: spectre_v1
+    processor\t: 1
+    flags\t\t: fpu sse
+    """
+
+@Test func cpuFlagsComeFromTheFirstFlagsLine() {
+    let flags = BLASCoreType.cpuFlags(cpuinfo: xeonCPUInfo)
+    #expect(flags.count == 16)
+    #expect(flags.contains("avx512vl") && flags.contains("fpu") && !flags.contains("spectre_v1"))
+    #expect(BLASCoreType.cpuFlags(cpuinfo: "processor : 0\nmodel : 1\n").isEmpty)
+}
+
+@Test func onlyAPrescottFallbackIsCorrectedAndOnlyToKernelsTheCPUCanRun() {
+    let xeon = BLASCoreType.cpuFlags(cpuinfo: xeonCPUInfo)
+    #expect(BLASCoreType.correction(detected: "Prescott", cpuFlags: xeon) == "SkylakeX")
+    #expect(BLASCoreType.correction(detected: "PRESCOTT", cpuFlags: xeon) == "SkylakeX")
+    // A recognised core is left alone, whatever the flags.
+    #expect(BLASCoreType.correction(detected: "Zen", cpuFlags: xeon) == nil)
+    #expect(BLASCoreType.correction(detected: "SkylakeX", cpuFlags: xeon) == nil)
+    // Without one of the five AVX-512 subsets SkylakeX's kernels would fault: AVX2 + FMA gives Haswell.
+    #expect(BLASCoreType.correction(detected: "Prescott", cpuFlags: xeon.subtracting(["avx512dq"])) == "Haswell")
+    #expect(BLASCoreType.correction(detected: "Prescott", cpuFlags: ["sse2", "avx", "avx2"]) == "SandyBridge")
+    #expect(BLASCoreType.correction(detected: "Prescott", cpuFlags: ["sse2", "sse3"]) == nil)
+    #expect(BLASCoreType.correction(detected: "Prescott", cpuFlags: []) == nil)
+}
+
+@Test func environmentAdditionsRespectWhatTheUserSet() {
+    let xeon = BLASCoreType.cpuFlags(cpuinfo: xeonCPUInfo)
+    func names(_ environment: [String: String], _ core: String) -> [String] {
+        BLASEnvironment.additions(environment: environment, detectedCore: core, cpuFlags: xeon).map { "\($0.name)=\($0.value)" }
+    }
+    #expect(names([:], "Prescott") == ["OPENBLAS_THREAD_TIMEOUT=4", "OPENBLAS_CORETYPE=SkylakeX"])
+    #expect(names([:], "Zen") == ["OPENBLAS_THREAD_TIMEOUT=4"])
+    #expect(names(["OPENBLAS_THREAD_TIMEOUT": "28"], "Prescott") == ["OPENBLAS_CORETYPE=SkylakeX"])
+    // Once both are set (by the user, or by the relaunch itself) nothing is added: no second relaunch.
+    #expect(names(["OPENBLAS_THREAD_TIMEOUT": "4", "OPENBLAS_CORETYPE": "Haswell"], "Prescott").isEmpty)
+    #expect(!BLASCoreType.current.isEmpty)
+}

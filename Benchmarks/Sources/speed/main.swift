@@ -12,9 +12,10 @@
 import Foundation
 import ELSA
 
-// OpenBLAS's idle workers sleep at once, as in `elsa` (see `BLASWorkerSpin`); set
-// OPENBLAS_THREAD_TIMEOUT yourself to measure another setting.
-BLASWorkerSpin.relaunchWithShortSpinIfNeeded()
+// OpenBLAS's idle workers sleep at once and a CPU OpenBLAS does not know gets the kernels it can
+// run, as in `elsa` (see `BLASEnvironment`); set OPENBLAS_THREAD_TIMEOUT or OPENBLAS_CORETYPE
+// yourself to measure another setting.
+BLASEnvironment.relaunchIfNeeded()
 
 let mode = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "help"
 let arguments = Array(CommandLine.arguments.dropFirst(2))
