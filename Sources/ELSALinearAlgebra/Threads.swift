@@ -50,8 +50,8 @@ public enum BLASWorkerSpin {
 /// family and model when it loads. A model newer than the library is not in its tables, and then it
 /// falls back to its Prescott (SSE3) kernels whatever the CPU can do. Measured on an Intel Xeon of
 /// family 6, model 207 (AVX-512): `cblas_sgemm` of 1024 x 40,981 x 4,096 on 2 threads ran at
-/// 47-60 GFLOP/s with the Prescott kernels against 185-285 with the SkylakeX ones (docs/speed.md,
-/// session 18), and a dense training epoch took 2.7 times as long as it should.
+/// 22-27 GFLOP/s with the Prescott kernels against 106-133 with the SkylakeX ones, alternated beside
+/// a training run (docs/speed.md, session 18), and a dense training epoch took 550 s instead of 144 s.
 /// `OPENBLAS_CORETYPE` (read once, when the library loads) overrides the detection.
 public enum BLASCoreType {
     /// The variable OpenBLAS reads.
