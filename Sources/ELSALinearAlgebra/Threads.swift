@@ -68,8 +68,10 @@ public enum BLASCoreType {
     /// The kernel set to force, or nil to keep OpenBLAS's choice. Only a fallback to Prescott is
     /// corrected, and only to kernels whose instructions the CPU has: SkylakeX with AVX-512
     /// (F, CD, BW, DQ and VL), else Haswell with AVX2 and FMA, else SandyBridge with AVX.
-    public static func correction(detected: String, cpuFlags: Set<String>) -> String? {
+    /// `cpuFlags` is evaluated only for a fallback (at start-up it reads /proc/cpuinfo).
+    public static func correction(detected: String, cpuFlags flagsOfCPU: @autoclosure () -> Set<String>) -> String? {
         guard detected.caseInsensitiveCompare(fallback) == .orderedSame else { return nil }
+        let cpuFlags = flagsOfCPU()
         if cpuFlags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
         if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         if cpuFlags.contains("avx") { return "SandyBridge" }
@@ -99,11 +101,11 @@ public enum BLASEnvironment {
     /// The variables to add to `environment` (name, value): a short worker spin unless set, and a
     /// kernel set where OpenBLAS fell back to Prescott on a CPU that can run better ones, unless set.
     public static func additions(environment: [String: String], detectedCore: String,
-                                 cpuFlags: Set<String>) -> [(name: String, value: String)] {
+                                 cpuFlags: @autoclosure () -> Set<String>) -> [(name: String, value: String)] {
         var result: [(name: String, value: String)] = []
         if environment[BLASWorkerSpin.variable] == nil { result.append((BLASWorkerSpin.variable, BLASWorkerSpin.shortSpin)) }
         if environment[BLASCoreType.variable] == nil,
-           let core = BLASCoreType.correction(detected: detectedCore, cpuFlags: cpuFlags) {
+           let core = BLASCoreType.correction(detected: detectedCore, cpuFlags: cpuFlags()) {
             result.append((BLASCoreType.variable, core))
         }
         return result
