@@ -124,7 +124,10 @@ extension CompressedELSATrainer {
         guard header.restart == restart, header.carryOptimizerState == carryOptimizerState,
               header.densePathFraction == densePathFraction else {
             throw otherRun("restart \(header.restart), carry optimizer state \(header.carryOptimizerState), dense-path "
-                           + "fraction \(header.densePathFraction); this run has \(restart), \(carryOptimizerState), \(densePathFraction)")
+                           + "fraction \(header.densePathFraction); this run has \(restart), \(carryOptimizerState), \(densePathFraction)"
+                           + (header.densePathFraction == densePathFraction ? ""
+                              : " (the default fraction follows the BLAS kernels, see DensePathSwitch: resume with "
+                                + "--dense-path-fraction \(header.densePathFraction))"))
         }
         guard header.itemCount == initial.rows, header.dimension == initial.columns else {
             throw otherRun("\(header.itemCount) items x d = \(header.dimension), this run has \(initial.rows) x \(initial.columns)")

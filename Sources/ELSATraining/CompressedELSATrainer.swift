@@ -20,11 +20,9 @@ public final class CompressedELSATrainer {
     public let carryOptimizerState: Bool
     /// Stages with k above this fraction of d use the dense masked CBLAS path.
     public let densePathFraction: Double
-    /// Measured switch point between the sparse kernels and the dense CBLAS path (see docs/speed.md):
-    /// at d = 4096 the sparse step costs 0.60x the masked dense step at k = 724, 0.84x at k = 1024 and
-    /// 1.27x at k = 1448, so they break even near k = 0.28 d (session 3, with 64-byte aligned panels;
-    /// 0.2 in session 2, 0.25 in session 1).
-    public static let defaultDensePathFraction = 0.28
+    /// Measured switch point between the sparse kernels and the dense CBLAS path for the GEMM
+    /// kernels this process runs: 0.28 with AVX2 ones, lower with AVX-512 ones (`DensePathSwitch`).
+    public static var defaultDensePathFraction: Double { DensePathSwitch.current }
     /// The one original random matrix (items x d).
     public let initial: DenseMatrix
     public internal(set) var history: [EpochReport] = []

@@ -122,6 +122,14 @@ struct CheckpointTests {
         }
         let stepwise = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 16, 4], epochsPerStage: 1)
         #expect(throws: CheckpointError.self) { try resume(schedule: stepwise) }
+        // Another dense-path switch (the default follows the BLAS kernels): the message gives the checkpoint's.
+        do {
+            _ = try CompressedELSATrainer.resume(from: path, run: "data A", configuration: configuration, schedule: schedule,
+                                                 restart: true, densePathFraction: 0.15, initial: initial)
+            Issue.record("a checkpoint of another dense-path fraction was accepted")
+        } catch let error as CheckpointError {
+            #expect(error.description.contains("--dense-path-fraction 0.3"), "\(error)")
+        }
 
         try expectDamagedCheckpointsRefused(at: path) { try resume() }
     }

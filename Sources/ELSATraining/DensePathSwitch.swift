@@ -1,0 +1,31 @@
+import ELSALinearAlgebra
+
+/// Where compressed ELSA moves from the masked dense CBLAS step to the sparse kernels: stages
+/// with k above `fraction · d` run dense. The break-even depends on the GEMM kernels OpenBLAS
+/// runs, because the sparse kernels are built for AVX2 everywhere (the Makefile's
+/// `-target-cpu haswell`) while OpenBLAS's AVX-512 GEMM is about 1.5x faster than its AVX2 one.
+/// Both values are measured on a quiet machine by
+/// `speed sparse-epochs --dimension 4096 --ks ... --crossover` (docs/speed.md).
+public enum DensePathSwitch {
+    /// With AVX2 GEMM kernels (Zen 3: "Zen"; also "Haswell"): the sparse step costs 0.60x the
+    /// masked dense step at k = 724, 0.84x at k = 1024 and 1.27x at k = 1448 on amazon-book, and
+    /// 0.66x, 0.84x and 1.22x on gowalla, so they break even near 0.29 d (sessions 3 and 8).
+    public static let avx2Fraction = 0.28
+    /// With AVX-512 GEMM kernels (an Intel Xeon, family 6 model 207, with "SkylakeX"): at
+    /// d = 4096 the sparse step costs 1.14x the masked dense step at k = 724, 0.92x at k = 608 and
+    /// 0.87x at k = 512 on gowalla, and 1.18x, 0.84x and 0.87x on amazon-book, so they break
+    /// even near 0.155 d (session 19).
+    public static let avx512Fraction = 0.15
+    /// OpenBLAS kernel sets (`openblas_get_corename()`, lower case) whose GEMM is AVX-512.
+    public static let avx512CoreTypes: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
+
+    /// The switch for the kernel set named `coreType`: `avx512Fraction` for the AVX-512 sets,
+    /// `avx2Fraction` for every other (the sets older than AVX2 run a slower GEMM still, so the
+    /// sparse kernels only gain there).
+    public static func fraction(coreType: String) -> Double {
+        avx512CoreTypes.contains(coreType.lowercased()) ? avx512Fraction : avx2Fraction
+    }
+
+    /// The switch for the kernels this process runs (read once).
+    public static let current = fraction(coreType: BLASCoreType.current)
+}

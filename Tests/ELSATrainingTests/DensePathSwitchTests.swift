@@ -1,0 +1,33 @@
+import Testing
+import ELSAData
+import ELSALinearAlgebra
+@testable import ELSATraining
+
+@Test func theSwitchFollowsTheGEMMKernelsOpenBLASRuns() {
+    for name in ["SkylakeX", "SKYLAKEX", "cooperlake", "SapphireRapids"] {
+        #expect(DensePathSwitch.fraction(coreType: name) == DensePathSwitch.avx512Fraction, "\(name)")
+    }
+    for name in ["Zen", "Haswell", "SandyBridge", "Prescott", ""] {
+        #expect(DensePathSwitch.fraction(coreType: name) == DensePathSwitch.avx2Fraction, "\(name)")
+    }
+    // The faster AVX-512 GEMM moves the break-even down.
+    #expect(DensePathSwitch.avx512Fraction < DensePathSwitch.avx2Fraction)
+    #expect(CompressedELSATrainer.defaultDensePathFraction == DensePathSwitch.fraction(coreType: BLASCoreType.current))
+}
+
+@Test func aStageBetweenTheTwoSwitchesRunsDenseOnlyWithAVX512Kernels() throws {
+    // d = 50: k = 10 is 0.2 d, above the AVX-512 switch and below the AVX2 one; k = 4 is below both.
+    let problem = try PlantedProblem(users: 400, items: 40, segments: 4)
+    let configuration = TrainingConfiguration(dimension: 50, batchSize: 64, seed: 3)
+    let schedule = try SparsificationSchedule.stepwise(dimension: 50, targetNonzeros: 4, stages: [50, 10, 4], epochsPerStage: 1)
+    var paths: [String: [Bool]] = [:]
+    for core in ["SkylakeX", "Zen"] {
+        let trainer = CompressedELSATrainer(itemCount: 40, configuration: configuration, schedule: schedule, restart: true,
+                                            densePathFraction: DensePathSwitch.fraction(coreType: core))
+        trainer.train(problem.split.train)
+        #expect(trainer.stageLog.map(\.k) == [50, 10, 4])
+        paths[core] = trainer.stageLog.map(\.dense)
+    }
+    #expect(paths["SkylakeX"] == [true, true, false])
+    #expect(paths["Zen"] == [true, false, false])
+}
