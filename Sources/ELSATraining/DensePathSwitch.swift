@@ -23,7 +23,12 @@ public enum DensePathSwitch {
     /// `avx2Fraction` for every other (the sets older than AVX2 run a slower GEMM still, so the
     /// sparse kernels only gain there).
     public static func fraction(coreType: String) -> Double {
-        avx512CoreTypes.contains(coreType.lowercased()) ? avx512Fraction : avx2Fraction
+        hasAVX512GEMM(coreType: coreType) ? avx512Fraction : avx2Fraction
+    }
+
+    /// Whether the kernel set named `coreType` (any case) is one of `avx512CoreTypes`.
+    public static func hasAVX512GEMM(coreType: String) -> Bool {
+        avx512CoreTypes.contains(coreType.lowercased())
     }
 
     /// The switch for the kernels this process runs (read once).

@@ -25,7 +25,7 @@ struct PlatformCommand: ParsableCommand {
         let flags = BLASCoreType.machineFlags
         let vector = ["avx512f", "avx2", "fma", "avx"].filter(flags.contains)
         print("CPU vector flags: \(vector.isEmpty ? "(none found)" : vector.joined(separator: " "))")
-        let gemm = DensePathSwitch.avx512CoreTypes.contains(BLASCoreType.current.lowercased()) ? "AVX-512" : "AVX2 or older"
+        let gemm = DensePathSwitch.hasAVX512GEMM(coreType: BLASCoreType.current) ? "AVX-512" : "AVX2 or older"
         print("compressed-elsa dense path: stages with k > \(DensePathSwitch.current) d (\(gemm) GEMM kernels; --dense-path-fraction)")
     }
 }
