@@ -18,7 +18,8 @@ public final class CompressedELSATrainer {
     public let restart: Bool
     /// Carry Nadam moments over the surviving entries instead of a fresh optimizer per stage.
     public let carryOptimizerState: Bool
-    /// Stages with k above this fraction of d use the dense masked CBLAS path.
+    /// Stages with k above this fraction of d use the dense masked CBLAS path, unless pattern
+    /// regrowth acts in them (it needs the sparse pattern).
     public let densePathFraction: Double
     /// Measured switch point between the sparse kernels and the dense CBLAS path for the GEMM
     /// kernels this process runs: 0.28 with AVX2 ones, lower with AVX-512 ones (`DensePathSwitch`).
@@ -98,7 +99,9 @@ public final class CompressedELSATrainer {
         let epochs = overrideEpochs ?? stage.epochs
         BLASThreads.with(configuration.threads) {
             let stageStart = ContinuousClock.now
-            enterStage(k: k, first: stagesDone == 0)
+            // Regrowth swaps entries of the sparse pattern, so a stage it acts in runs on the sparse kernels.
+            let regrows = regrowth.map { $0.count(k: k, dimension: dimension, after: 1, of: epochs) != nil } ?? false
+            enterStage(k: k, first: stagesDone == 0, regrows: regrows)
             stagesDone += 1
             var isDense = false
             for epochOfStage in 0..<epochs {
@@ -166,7 +169,7 @@ public final class CompressedELSATrainer {
     }
 
     /// Switches to a stage with `k` nonzeros per row: new pattern, values, representation and optimizer.
-    func enterStage(k: Int, first: Bool) {
+    func enterStage(k: Int, first: Bool, regrows: Bool = false) {
         let d = dimension
         if k == d {
             // Full pattern: plain dense training (stage 0 of the progressive schedules).
@@ -192,7 +195,7 @@ public final class CompressedELSATrainer {
             next = next.normalizedRows(threads: configuration.threads).normalized
         }
         pattern = next
-        let useDense = Double(k) > densePathFraction * Double(d)
+        let useDense = !regrows && Double(k) > densePathFraction * Double(d)
         // Where each new parameter's moments come from (−1: fresh).
         func oldIndex(item: Int, latent: Int32) -> Int {
             switch oldWeights {

@@ -31,3 +31,17 @@ import ELSALinearAlgebra
     #expect(paths["SkylakeX"] == [true, true, false])
     #expect(paths["Zen"] == [true, false, false])
 }
+
+@Test func aStageWithRegrowthRunsOnTheSparseKernelsAboveTheSwitch() throws {
+    // k = 10 of d = 50 is above the AVX-512 switch; regrowth needs the sparse pattern, so it runs sparse and swaps.
+    let problem = try PlantedProblem(users: 400, items: 40, segments: 4)
+    let configuration = TrainingConfiguration(dimension: 50, batchSize: 64, seed: 3)
+    let schedule = try SparsificationSchedule.stepwise(dimension: 50, targetNonzeros: 10, stages: [50, 10], epochsPerStage: 3)
+    let trainer = CompressedELSATrainer(itemCount: 40, configuration: configuration, schedule: schedule, restart: true,
+                                        densePathFraction: DensePathSwitch.avx512Fraction)
+    trainer.regrowth = PatternRegrowth(fraction: 0.5, batches: 1)
+    trainer.train(problem.split.train)
+    #expect(trainer.stageLog.map(\.dense) == [true, false])
+    // Swaps after the first two epochs of the k = 10 stage: round(0.5 · 10 · (1 + cos(π t / 3)) / 2) rows' worth each.
+    #expect(trainer.history.suffix(3).map { $0.regrown ?? 0 } == [40 * 4, 40 * 1, 0])
+}
