@@ -96,6 +96,60 @@ public enum BLASCoreType {
     }
 }
 
+/// The vendor and family of a CPU, as the first processor of `/proc/cpuinfo` names them.
+///
+/// The GEMM kernel set alone does not say how fast the GEMM runs: OpenBLAS 0.3.21 runs its
+/// Cooperlake (AVX-512) kernels on an AMD EPYC of family 25, model 17 (Zen 4), which executes each
+/// 512-bit operation as two 256-bit halves, so its GEMM is no faster than Zen 3's AVX2 one measured
+/// against the sparse kernels (docs/speed.md, session 22). `DensePathSwitch` uses this to tell it
+/// from the Intel cores with two full-width 512-bit FMA units.
+public struct CPUIdentity: Equatable, Sendable {
+    /// `vendor_id`, e.g. "AuthenticAMD" or "GenuineIntel"; empty when unknown.
+    public var vendor: String
+    /// `cpu family` (decimal), or nil when unknown.
+    public var family: Int?
+
+    public init(vendor: String, family: Int?) {
+        self.vendor = vendor
+        self.family = family
+    }
+
+    /// Nothing known (not Linux, or `/proc/cpuinfo` unreadable).
+    public static let unknown = CPUIdentity(vendor: "", family: nil)
+
+    /// AMD's family 25 (Zen 3 and Zen 4): where it has AVX-512 (Zen 4), each 512-bit operation runs
+    /// as two 256-bit halves.
+    public var splitsAVX512Operations: Bool { vendor == "AuthenticAMD" && family == 25 }
+
+    /// The `vendor_id` and `cpu family` of the first processor in a `/proc/cpuinfo` text; a field
+    /// that is missing or unreadable stays unknown.
+    public static func parse(cpuinfo: String) -> CPUIdentity {
+        var identity = CPUIdentity.unknown
+        var seenProcessor = false
+        for line in cpuinfo.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            switch key {
+            case "processor":
+                if seenProcessor { return identity }
+                seenProcessor = true
+            case "vendor_id" where identity.vendor.isEmpty: identity.vendor = value
+            case "cpu family" where identity.family == nil: identity.family = Int(value)
+            default: continue
+            }
+        }
+        return identity
+    }
+
+    /// This machine's CPU (Linux; `unknown` elsewhere or when unreadable).
+    public static let machine: CPUIdentity = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return .unknown }
+        return parse(cpuinfo: text)
+    }()
+}
+
 /// The OpenBLAS settings the executables run with; both are read only when the library loads.
 public enum BLASEnvironment {
     /// The variables to add to `environment` (name, value): a short worker spin unless set, and a

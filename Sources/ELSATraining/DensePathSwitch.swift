@@ -1,10 +1,10 @@
 import ELSALinearAlgebra
 
 /// Where compressed ELSA moves from the masked dense CBLAS step to the sparse kernels: stages
-/// with k above `fraction · d` run dense. The break-even depends on the GEMM kernels OpenBLAS
-/// runs, because the sparse kernels are built for AVX2 everywhere (the Makefile's
-/// `-target-cpu haswell`) while OpenBLAS's AVX-512 GEMM is about 1.5x faster than its AVX2 one.
-/// Both values are measured on a quiet machine by
+/// with k above `fraction · d` run dense. The break-even depends on the GEMM OpenBLAS runs,
+/// because the sparse kernels are built for AVX2 everywhere (the Makefile's
+/// `-target-cpu haswell`) while OpenBLAS's AVX-512 GEMM is about 1.5x faster than its AVX2 one on
+/// a CPU with full-width 512-bit units. Both values are measured on a quiet machine by
 /// `speed sparse-epochs --dimension 4096 --ks ... --crossover` (docs/speed.md).
 public enum DensePathSwitch {
     /// With AVX2 GEMM kernels (Zen 3: "Zen"; also "Haswell"): the sparse step costs 0.60x the
@@ -19,11 +19,16 @@ public enum DensePathSwitch {
     /// OpenBLAS kernel sets (`openblas_get_corename()`, lower case) whose GEMM is AVX-512.
     public static let avx512CoreTypes: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
 
-    /// The switch for the kernel set named `coreType`: `avx512Fraction` for the AVX-512 sets,
-    /// `avx2Fraction` for every other (the sets older than AVX2 run a slower GEMM still, so the
-    /// sparse kernels only gain there).
-    public static func fraction(coreType: String) -> Double {
-        hasAVX512GEMM(coreType: coreType) ? avx512Fraction : avx2Fraction
+    /// The switch for the kernel set named `coreType` on `cpu`: `avx512Fraction` for the AVX-512
+    /// sets on a CPU that runs them at full width, `avx2Fraction` for every other (the sets older
+    /// than AVX2 run a slower GEMM still, so the sparse kernels only gain there). An AMD EPYC of
+    /// family 25, model 17 (Zen 4) runs the Cooperlake set with each 512-bit operation split in two:
+    /// at d = 4096 the sparse step costs 0.77-0.81x the masked dense step at k = 1024, 0.91x at
+    /// k = 1200 and 1.13x at k = 1448 on amazon-book (0.84x at k = 1024 on gowalla), so they break
+    /// even near 0.32 d, as on Zen 3 (session 22), and it gets `avx2Fraction`. An unknown CPU
+    /// counts as full width.
+    public static func fraction(coreType: String, cpu: CPUIdentity = .unknown) -> Double {
+        hasFullWidthAVX512GEMM(coreType: coreType, cpu: cpu) ? avx512Fraction : avx2Fraction
     }
 
     /// Whether the kernel set named `coreType` (any case) is one of `avx512CoreTypes`.
@@ -31,6 +36,12 @@ public enum DensePathSwitch {
         avx512CoreTypes.contains(coreType.lowercased())
     }
 
-    /// The switch for the kernels this process runs (read once).
-    public static let current = fraction(coreType: BLASCoreType.current)
+    /// Whether the kernel set named `coreType` is AVX-512 and `cpu` does not split its 512-bit
+    /// operations (`CPUIdentity.splitsAVX512Operations`).
+    public static func hasFullWidthAVX512GEMM(coreType: String, cpu: CPUIdentity) -> Bool {
+        hasAVX512GEMM(coreType: coreType) && !cpu.splitsAVX512Operations
+    }
+
+    /// The switch for the kernels this process runs on this machine's CPU (read once).
+    public static let current = fraction(coreType: BLASCoreType.current, cpu: CPUIdentity.machine)
 }

@@ -25,7 +25,11 @@ struct PlatformCommand: ParsableCommand {
         let flags = BLASCoreType.machineFlags
         let vector = ["avx512f", "avx2", "fma", "avx"].filter(flags.contains)
         print("CPU vector flags: \(vector.isEmpty ? "(none found)" : vector.joined(separator: " "))")
-        let gemm = DensePathSwitch.hasAVX512GEMM(coreType: BLASCoreType.current) ? "AVX-512" : "AVX2 or older"
-        print("compressed-elsa dense path: stages with k > \(DensePathSwitch.current) d (\(gemm) GEMM kernels; --dense-path-fraction)")
+        let cpu = CPUIdentity.machine
+        print("CPU: \(cpu.vendor.isEmpty ? "unknown vendor" : cpu.vendor), family \(cpu.family.map(String.init) ?? "unknown")")
+        let core = BLASCoreType.current
+        let gemm = DensePathSwitch.hasFullWidthAVX512GEMM(coreType: core, cpu: cpu) ? "AVX-512"
+            : DensePathSwitch.hasAVX512GEMM(coreType: core) ? "AVX-512 run as 256-bit halves" : "AVX2 or older"
+        print("compressed-elsa dense path: stages with k > \(DensePathSwitch.current) d (GEMM kernels: \(gemm); --dense-path-fraction)")
     }
 }

@@ -90,6 +90,7 @@ func choleskyInverseTimesMatrixIsIdentity(size: Int, blockSize: Int) throws {
 private let xeonCPUInfo = """
     processor\t: 0
     vendor_id\t: GenuineIntel
+    cpu family\t: 6
     model\t\t: 207
     flags\t\t: fpu sse sse2 ssse3 fma sse4_1 sse4_2 avx f16c avx2 avx512f avx512dq avx512cd avx512bw avx512vl avx512_bf16
     bugs\t\t: spectre_v1
@@ -102,6 +103,25 @@ private let xeonCPUInfo = """
     #expect(flags.count == 16)
     #expect(flags.contains("avx512vl") && flags.contains("fpu") && !flags.contains("spectre_v1"))
     #expect(BLASCoreType.cpuFlags(cpuinfo: "processor : 0\nmodel : 1\n").isEmpty)
+}
+
+@Test func theCPUIdentityComesFromTheFirstProcessor() {
+    #expect(CPUIdentity.parse(cpuinfo: xeonCPUInfo) == CPUIdentity(vendor: "GenuineIntel", family: 6))
+    let epyc = """
+        processor\t: 0
+        vendor_id\t: AuthenticAMD
+        cpu family\t: 25
+        model\t\t: 17
+        processor\t: 1
+        vendor_id\t: GenuineIntel
+        cpu family\t: 6
+        """
+    let zen4 = CPUIdentity.parse(cpuinfo: epyc)
+    #expect(zen4 == CPUIdentity(vendor: "AuthenticAMD", family: 25))
+    #expect(zen4.splitsAVX512Operations)
+    #expect(!CPUIdentity.parse(cpuinfo: xeonCPUInfo).splitsAVX512Operations)
+    #expect(CPUIdentity.parse(cpuinfo: "processor : 0\ncpu family : x\n") == .unknown)
+    #expect(CPUIdentity.parse(cpuinfo: "") == .unknown)
 }
 
 @Test func onlyAPrescottFallbackIsCorrectedAndOnlyToKernelsTheCPUCanRun() {

@@ -12,7 +12,25 @@ import ELSALinearAlgebra
     }
     // The faster AVX-512 GEMM moves the break-even down.
     #expect(DensePathSwitch.avx512Fraction < DensePathSwitch.avx2Fraction)
-    #expect(CompressedELSATrainer.defaultDensePathFraction == DensePathSwitch.fraction(coreType: BLASCoreType.current))
+    #expect(CompressedELSATrainer.defaultDensePathFraction
+            == DensePathSwitch.fraction(coreType: BLASCoreType.current, cpu: CPUIdentity.machine))
+}
+
+@Test func anAMDFamily25CPUGetsTheAVX2SwitchWhateverKernelsItRuns() {
+    // Zen 4 (family 25, model 17) runs OpenBLAS 0.3.21's Cooperlake kernels with every 512-bit operation
+    // split in two; Zen 3 (the same family) runs the Zen (AVX2) ones.
+    let zen = CPUIdentity(vendor: "AuthenticAMD", family: 25)
+    let xeon = CPUIdentity(vendor: "GenuineIntel", family: 6)
+    #expect(DensePathSwitch.fraction(coreType: "Cooperlake", cpu: zen) == DensePathSwitch.avx2Fraction)
+    #expect(DensePathSwitch.fraction(coreType: "SkylakeX", cpu: zen) == DensePathSwitch.avx2Fraction)
+    #expect(DensePathSwitch.fraction(coreType: "Zen", cpu: zen) == DensePathSwitch.avx2Fraction)
+    #expect(DensePathSwitch.fraction(coreType: "Cooperlake", cpu: xeon) == DensePathSwitch.avx512Fraction)
+    // A later AMD family (full-width 512-bit units) and an unknown CPU follow the kernel set.
+    #expect(DensePathSwitch.fraction(coreType: "SkylakeX", cpu: CPUIdentity(vendor: "AuthenticAMD", family: 26))
+            == DensePathSwitch.avx512Fraction)
+    #expect(DensePathSwitch.fraction(coreType: "SkylakeX", cpu: .unknown) == DensePathSwitch.avx512Fraction)
+    #expect(!DensePathSwitch.hasFullWidthAVX512GEMM(coreType: "Cooperlake", cpu: zen))
+    #expect(DensePathSwitch.hasAVX512GEMM(coreType: "Cooperlake"))
 }
 
 @Test func aStageBetweenTheTwoSwitchesRunsDenseOnlyWithAVX512Kernels() throws {

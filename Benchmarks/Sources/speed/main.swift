@@ -3,6 +3,7 @@
 //   speed dense-epoch   --data PATH --format F [--dimensions 1024,4096] [--max-batches N]
 //   speed sparse-epochs --data PATH --format F [--dimension 4096] [--ks 4096,1024,256,64,16] [--max-batches N] [--crossover] [--warm-up 1]
 //   speed schedule      --data PATH --format F [--dimension 4096] [--target 16] [--epochs-per-stage 10] [--dense-epochs 10] [--users N]
+//                       [--dense-path-fraction F]
 //   speed scoring       --data PATH --format F [--users 1000] [--k 16] [--dense-dimension 1024] [--dimension 4096] [--repeats 5]
 //   speed kernels       [--dimension 4096] [--outputs 24915] [--ks 256,16]   (synthetic operands, one call per kernel)
 //   speed compressae    [--items 24915] [--input 1024] [--hidden 4096] [--ks 128,16] [--steps 10]   (random item matrix)
@@ -188,7 +189,11 @@ case "schedule":
     say(String(format: "%d dense epochs: %.1f s", denseEpochs, denseSeconds))
     let plan = try SparsificationSchedule.exponential(dimension: d, targetNonzeros: target, epochsPerStage: epochsPerStage)
     start = now()
-    let compressed = CompressedELSATrainer(itemCount: x.columns, configuration: configuration, schedule: plan, restart: true)
+    // --dense-path-fraction F overrides the switch this machine gets (`elsa platform` prints it).
+    let densePathFraction = Double(option("dense-path-fraction", String(CompressedELSATrainer.defaultDensePathFraction)))!
+    say("dense path: stages with k > \(densePathFraction) d")
+    let compressed = CompressedELSATrainer(itemCount: x.columns, configuration: configuration, schedule: plan, restart: true,
+                                           densePathFraction: densePathFraction)
     compressed.train(x)
     let scheduleSeconds = now() - start
     say(String(format: "exponential schedule (%d stages, %d epochs): %.1f s", plan.stages.count, plan.totalEpochs, scheduleSeconds))
