@@ -100,9 +100,9 @@ public enum BLASCoreType {
 ///
 /// The GEMM kernel set alone does not say how fast the GEMM runs: OpenBLAS 0.3.21 runs its
 /// Cooperlake (AVX-512) kernels on an AMD EPYC of family 25, model 17 (Zen 4), which executes each
-/// 512-bit operation as two 256-bit halves, so its GEMM is no faster than Zen 3's AVX2 one measured
-/// against the sparse kernels (docs/speed.md, session 22). `DensePathSwitch` uses this to tell it
-/// from the Intel cores with two full-width 512-bit FMA units.
+/// 512-bit operation as two 256-bit halves, so those kernels run its GEMM no faster than the AVX2
+/// (Haswell) ones do: 188-212 against 183-213 GFLOP/s (docs/speed.md, session 22). `DensePathSwitch`
+/// uses this to tell it from the Intel cores with full-width 512-bit units.
 public struct CPUIdentity: Equatable, Sendable {
     /// `vendor_id`, e.g. "AuthenticAMD" or "GenuineIntel"; empty when unknown.
     public var vendor: String
