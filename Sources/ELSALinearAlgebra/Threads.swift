@@ -81,19 +81,37 @@ public enum BLASCoreType {
     /// The flags of the first `flags` line of a `/proc/cpuinfo` text (the kernel lists only what the
     /// CPU has and the system has enabled); empty where there is none.
     public static func cpuFlags(cpuinfo: String) -> Set<String> {
-        for line in cpuinfo.split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == "flags" else { continue }
-            return Set(parts[1].split(separator: " ").map(String.init))
-        }
-        return []
+        flags(CPUInfo.firstValues(cpuinfo))
     }
 
     /// The flags of this machine's CPU (Linux; empty elsewhere or when unreadable).
-    public static var machineFlags: Set<String> {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
-        return cpuFlags(cpuinfo: text)
+    public static var machineFlags: Set<String> { flags(CPUInfo.machine) }
+
+    private static func flags(_ values: [String: String]) -> Set<String> {
+        Set(values["flags", default: ""].split(separator: " ").map(String.init))
     }
+}
+
+/// `/proc/cpuinfo` as `key : value` lines, one block per processor.
+enum CPUInfo {
+    /// The first value of every key in a `/proc/cpuinfo` text, trimmed: the first processor's, for
+    /// the keys it lists.
+    static func firstValues(_ cpuinfo: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for line in cpuinfo.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            if values[key] == nil { values[key] = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return values
+    }
+
+    /// This machine's (Linux; empty elsewhere or when unreadable), read once.
+    static let machine: [String: String] = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [:] }
+        return firstValues(text)
+    }()
 }
 
 /// The vendor and family of a CPU, as the first processor of `/proc/cpuinfo` names them.
@@ -121,33 +139,18 @@ public struct CPUIdentity: Equatable, Sendable {
     /// as two 256-bit halves.
     public var splitsAVX512Operations: Bool { vendor == "AuthenticAMD" && family == 25 }
 
-    /// The `vendor_id` and `cpu family` of the first processor in a `/proc/cpuinfo` text; a field
-    /// that is missing or unreadable stays unknown.
+    /// The first `vendor_id` and `cpu family` lines of a `/proc/cpuinfo` text (the first
+    /// processor's); a field that is missing or unreadable stays unknown.
     public static func parse(cpuinfo: String) -> CPUIdentity {
-        var identity = CPUIdentity.unknown
-        var seenProcessor = false
-        for line in cpuinfo.split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            let key = parts[0].trimmingCharacters(in: .whitespaces)
-            let value = parts[1].trimmingCharacters(in: .whitespaces)
-            switch key {
-            case "processor":
-                if seenProcessor { return identity }
-                seenProcessor = true
-            case "vendor_id" where identity.vendor.isEmpty: identity.vendor = value
-            case "cpu family" where identity.family == nil: identity.family = Int(value)
-            default: continue
-            }
-        }
-        return identity
+        identity(CPUInfo.firstValues(cpuinfo))
     }
 
     /// This machine's CPU (Linux; `unknown` elsewhere or when unreadable).
-    public static let machine: CPUIdentity = {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return .unknown }
-        return parse(cpuinfo: text)
-    }()
+    public static let machine = identity(CPUInfo.machine)
+
+    private static func identity(_ values: [String: String]) -> CPUIdentity {
+        CPUIdentity(vendor: values["vendor_id", default: ""], family: values["cpu family"].flatMap { Int($0) })
+    }
 }
 
 /// The OpenBLAS settings the executables run with; both are read only when the library loads.
