@@ -58,6 +58,8 @@ extension CompressedELSATrainer {
         var regrowth: PatternRegrowth?
         /// The learning-rate decay within the stages run so far (nil: none; absent from older checkpoints).
         var learningRateDecay: StageLearningRateDecay?
+        /// The weight averaging within the stages run so far (nil: none; absent from older checkpoints).
+        var weightAveraging: StageWeightAveraging?
     }
 
     /// Writes the trainer's state to `path` atomically. `run` describes what the trainer
@@ -85,7 +87,7 @@ extension CompressedELSATrainer {
             weights: sparseK == nil ? "dense" : "sparse", sparseNonzerosPerRow: sparseK, hasMask: !mask.isEmpty,
             patternNonzerosPerRow: pattern?.nonzerosPerRow, optimizer: optimizer.configuration,
             optimizerIterations: optimizer.iterations, optimizerMomentumProduct: optimizer.momentumProduct,
-            regrowth: regrowth, learningRateDecay: learningRateDecay)
+            regrowth: regrowth, learningRateDecay: learningRateDecay, weightAveraging: weightAveraging)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
@@ -106,17 +108,17 @@ extension CompressedELSATrainer {
 
     /// A trainer continuing from the checkpoint at `path`. The arguments are those of the run that
     /// wrote it (`initial` included: restarting stages rewind to it); `schedule` must begin with the
-    /// stages already run, and may differ after them (a fork toward another target). `regrowth` and
-    /// `learningRateDecay` are the run's (the resumed trainer gets them); they must be the checkpoint's
-    /// once a stage of more than one epoch has run, since both act only within such stages: a trunk of
-    /// one-epoch stages can continue with any.
+    /// stages already run, and may differ after them (a fork toward another target). `regrowth`,
+    /// `learningRateDecay` and `weightAveraging` are the run's (the resumed trainer gets them); they must
+    /// be the checkpoint's once a stage of more than one epoch has run, since all three act only within
+    /// such stages: a trunk of one-epoch stages can continue with any.
     /// - Throws: `DataError.cannotRead` (missing, unreadable, damaged or not a checkpoint),
     ///   `CheckpointError.otherRun` when it belongs to another run, `CheckpointError.corrupt`.
     public static func resume(from path: String, run: String, configuration: TrainingConfiguration,
                               schedule: SparsificationSchedule, restart: Bool, carryOptimizerState: Bool = false,
                               densePathFraction: Double = defaultDensePathFraction,
                               regrowth: PatternRegrowth? = nil, learningRateDecay: StageLearningRateDecay? = nil,
-                              initial: DenseMatrix) throws -> CompressedELSATrainer {
+                              weightAveraging: StageWeightAveraging? = nil, initial: DenseMatrix) throws -> CompressedELSATrainer {
         let (contents, header) = try openCheckpoint(path, magic: checkpointMagic, version: checkpointVersion,
                                                     header: CheckpointHeader.self, run: run, configuration: configuration)
         func corrupt(_ reason: String) -> CheckpointError { .corrupt(file: path, reason: reason) }
@@ -141,6 +143,11 @@ extension CompressedELSATrainer {
                 func describe(_ d: StageLearningRateDecay?) -> String { d.map { "to \($0.floor) of the rate" } ?? "none" }
                 throw otherRun("its stages of more than one epoch ran with learning-rate decay \(describe(header.learningRateDecay)); "
                                + "this run has \(describe(learningRateDecay))")
+            }
+            if header.weightAveraging != weightAveraging {
+                func describe(_ a: StageWeightAveraging?) -> String { a.map { "of the last \($0.epochs) epochs" } ?? "none" }
+                throw otherRun("its stages of more than one epoch ran with weight averaging \(describe(header.weightAveraging)); "
+                               + "this run has \(describe(weightAveraging))")
             }
         }
         let done = header.stagesRun.count
@@ -173,6 +180,7 @@ extension CompressedELSATrainer {
                                             initial: initial)
         trainer.regrowth = regrowth
         trainer.learningRateDecay = learningRateDecay
+        trainer.weightAveraging = weightAveraging
         switch header.weights {
         case "dense":
             guard values.count == items * d, sparseIndices.isEmpty else { throw corrupt("dense weights of \(values.count) values for \(items) x \(d)") }

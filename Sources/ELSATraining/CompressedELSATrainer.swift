@@ -43,6 +43,8 @@ public final class CompressedELSATrainer {
     public var regrowth: PatternRegrowth?
     /// Lowers the learning rate within each stage of several epochs, or nil (the rate is constant).
     public var learningRateDecay: StageLearningRateDecay?
+    /// Ends each sparse stage of several epochs on the mean of its last epochs' weights, or nil (its last epoch's).
+    public var weightAveraging: StageWeightAveraging?
     var optimizer: Nadam
     private let denseStep: DenseTrainingStep
     private let sparseStep: SparseTrainingStep
@@ -104,6 +106,8 @@ public final class CompressedELSATrainer {
             enterStage(k: k, first: stagesDone == 0, regrows: regrows)
             stagesDone += 1
             var isDense = false
+            // Running sum of the row-normalized weights of the epochs averaged so far, aligned with the pattern.
+            var averaged: (sum: [Float], epochs: Int)?
             for epochOfStage in 0..<epochs {
                 let epoch = history.count + 1
                 let rateScale = learningRateDecay?.scale(epoch: epochOfStage, of: epochs)
@@ -132,16 +136,33 @@ public final class CompressedELSATrainer {
                 var finished = report
                 finished.learningRate = rateScale.map { Double(configuration.optimizer.learningRate) * $0 }
                 finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
+                if let weightAveraging, k < dimension, weightAveraging.includes(epoch: epochOfStage, of: epochs),
+                   let current = currentEmbedding {
+                    let normalized = current.normalizedRows(threads: configuration.threads).normalized.values
+                    if var running = averaged {
+                        averaged = nil  // drop the extra reference: the sum is added to in place
+                        for p in running.sum.indices { running.sum[p] += normalized[p] }
+                        averaged = (running.sum, running.epochs + 1)
+                    } else {
+                        averaged = (normalized, 1)
+                    }
+                }
                 if let regrowth, case .sparse(let embedding) = weights,
                    let count = regrowth.count(k: k, dimension: dimension, after: epochOfStage + 1, of: epochs) {
-                    let (next, grown) = regrow(embedding, count: count, on: interactions, epoch: report.epoch, batches: regrowth.batches)
+                    let (next, sources) = regrowWithSources(embedding, count: count, on: interactions, epoch: report.epoch,
+                                                            batches: regrowth.batches)
                     weights = .sparse(next)
                     pattern = next  // what a checkpoint stores as the stage's pattern
-                    finished.regrown = grown
+                    finished.regrown = grownCount(sources)
+                    if let running = averaged {
+                        // Entries that leave take their sums with them; grown ones join at 0, as their values do.
+                        averaged = (sources.map { $0 < 0 ? 0 : running.sum[$0] }, running.epochs)
+                    }
                 }
                 history.append(finished)
                 observer?.epochFinished(finished)
             }
+            if let averaged, averaged.epochs > 1 { replaceValues(withMeanOf: averaged.sum, epochs: averaged.epochs) }
             stageLog.append((k, isDense, seconds(since: stageStart)))
         }
     }
@@ -161,6 +182,7 @@ public final class CompressedELSATrainer {
         twin.teacher = teacher
         twin.regrowth = regrowth
         twin.learningRateDecay = learningRateDecay
+        twin.weightAveraging = weightAveraging
         twin.optimizer = optimizer.copy()
         twin.history = history
         twin.stageLog = stageLog
@@ -254,11 +276,40 @@ public final class CompressedELSATrainer {
         }
     }
 
+    /// The stage's values replaced by `sum / epochs` (aligned with the current pattern): the end of weight averaging.
+    /// The optimizer's moments stay; the next stage starts a fresh optimizer or carries them over by position.
+    func replaceValues(withMeanOf sum: [Float], epochs: Int) {
+        let scale = 1 / Float(epochs)
+        switch weights {
+        case .sparse(var embedding):
+            weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
+            precondition(sum.count == embedding.values.count, "an average of \(sum.count) values for \(embedding.values.count) entries")
+            for p in sum.indices { embedding.values[p] = sum[p] * scale }
+            weights = .sparse(embedding)
+            pattern = embedding
+        case .dense(var matrix, let storedMask):
+            guard var mask = storedMask, var mean = pattern else { return }  // the full pattern is not averaged
+            weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // no copy on write of n x d floats
+            precondition(sum.count == mean.values.count, "an average of \(sum.count) values for \(mean.values.count) entries")
+            for p in sum.indices { mean.values[p] = sum[p] * scale }
+            mean.fillDense(&matrix, mask: &mask, threads: configuration.threads)
+            weights = .dense(matrix, mask: mask)
+            pattern = mean
+        }
+    }
+
     /// Prune and regrow `embedding` by up to `count` entries per row, scored by the dense gradient
     /// (every latent, stored or not) summed over `batches` seeded batches of users, and carries the
     /// optimizer state of the surviving entries over. Returns the new embedding and the entries grown.
     func regrow(_ embedding: FixedPatternEmbedding, count: Int, on interactions: CSRMatrix, epoch: Int,
                 batches: Int) -> (FixedPatternEmbedding, Int) {
+        let (next, sources) = regrowWithSources(embedding, count: count, on: interactions, epoch: epoch, batches: batches)
+        return (next, grownCount(sources))
+    }
+
+    /// `regrow`, returning for each entry of the new embedding its position in the old one (−1: grown).
+    func regrowWithSources(_ embedding: FixedPatternEmbedding, count: Int, on interactions: CSRMatrix, epoch: Int,
+                           batches: Int) -> (FixedPatternEmbedding, [Int]) {
         var dense = embedding.toDense()
         var scores = DenseMatrix(rows: itemCount, columns: dimension)
         let step = DenseTrainingStep(threads: configuration.threads)  // its n x d workspaces go when it does
@@ -268,7 +319,7 @@ public final class CompressedELSATrainer {
         }
         let (next, sources) = embedding.regrowing(count: count, scores: scores, threads: configuration.threads)
         optimizer = optimizer.carryingOver(sources)
-        return (next, sources.reduce(0) { $0 + ($1 < 0 ? 1 : 0) })
+        return (next, sources)
     }
 
     /// The non-empty ones of the first `count` batches of a seeded order of their own (not those of the
@@ -390,6 +441,44 @@ public struct StageLearningRateDecay: Sendable, Equatable, Codable {
         return floor + (1 - floor) * (1 + cos(Double.pi * Double(epoch) / Double(epochs - 1))) / 2
     }
 }
+
+/// Weight averaging within a stage (stochastic weight averaging, Izmailov et al., UAI 2018; not in the
+/// paper): a sparse stage of several epochs ends on the mean of the row-normalized weights after each
+/// of its last `epochs` epochs (all of them in a shorter stage), on the stage's final pattern, instead of
+/// its last epoch's weights. With regrowth an entry counts as 0 in the epochs before it last joined the
+/// pattern, as a grown entry joins at 0. Stages of one epoch (all but the target in the exponential
+/// schedule) and the full pattern (k = d) are left alone.
+public struct StageWeightAveraging: Sendable, Equatable, Codable {
+    /// How many of a stage's last epochs are averaged, at least 2.
+    public var epochs: Int
+
+    public init(epochs: Int) {
+        if let problem = Self.problem(epochs: epochs) { preconditionFailure(problem) }
+        self.epochs = epochs
+    }
+
+    /// Decodes a stored averaging (a checkpoint's), refusing a count `init` would not take.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let epochs = try container.decode(Int.self, forKey: .epochs)
+        if let problem = Self.problem(epochs: epochs) {
+            throw DecodingError.dataCorruptedError(forKey: .epochs, in: container, debugDescription: problem)
+        }
+        self.init(epochs: epochs)
+    }
+
+    private static func problem(epochs: Int) -> String? {
+        epochs >= 2 ? nil : "weight averaging needs at least 2 epochs, got \(epochs)"
+    }
+
+    /// Whether the weights after epoch `epoch` (0-based) of a stage of `stageEpochs` join the average.
+    public func includes(epoch: Int, of stageEpochs: Int) -> Bool {
+        stageEpochs > 1 && epoch >= stageEpochs - epochs
+    }
+}
+
+/// Entries a regrowth grew: those of its new pattern without an old position.
+private func grownCount(_ sources: [Int]) -> Int { sources.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } }
 
 /// Position of `value` in the sorted slice (relative to the whole array), or nil.
 private func binarySearch(_ row: ArraySlice<Int32>, _ value: Int32) -> Int? {

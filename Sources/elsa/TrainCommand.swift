@@ -49,6 +49,8 @@ struct TrainCommand: ParsableCommand {
     var regrowBatches: Int = PatternRegrowth.defaultBatches
     @Option(help: "compressed-elsa: within each stage of several epochs (the target's, in the exponential schedule) the learning rate falls with a cosine from --learning-rate at the stage's first epoch to this fraction of it at its last (not in the paper). 1: off (a constant rate).")
     var decayLearningRateTo: Double = 1
+    @Option(help: "compressed-elsa: end each stage of several epochs (the target's, in the exponential schedule) on the mean of its last N epochs' row-normalized weights, on its final pattern (stochastic weight averaging; not in the paper). 0: off (the last epoch's weights).")
+    var averageLastEpochs: Int = 0
     @Option(help: "compressed-elsa: stages with k above this fraction of d run on the dense CBLAS path.")
     var densePathFraction: Double = CompressedELSATrainer.defaultDensePathFraction
     @Option(help: "elsa and compressed-elsa: keep a checkpoint of the training in this file (between epochs of elsa, between stages of compressed-elsa, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")
@@ -88,6 +90,10 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--decay-learning-rate-to must be in 0...1, got \(decayLearningRateTo)")
         }
         if decayLearningRateTo < 1 && model != .compressedELSA { throw ValidationError("--decay-learning-rate-to is for --model compressed-elsa") }
+        if averageLastEpochs < 0 || averageLastEpochs == 1 {
+            throw ValidationError("--average-last-epochs must be 0 (off) or at least 2, got \(averageLastEpochs)")
+        }
+        if averageLastEpochs > 0 && model != .compressedELSA { throw ValidationError("--average-last-epochs is for --model compressed-elsa") }
         if !(momentumDecayScale >= 0) { throw ValidationError("--momentum-decay-scale must not be negative, got \(momentumDecayScale)") }
         if model == .compressedELSA && fromModel == nil { _ = try sparsificationSchedule(dimension: dimension ?? 256) }
         if model == .compressae {
@@ -99,6 +105,9 @@ struct TrainCommand: ParsableCommand {
         }
         if validationUsers < 0 { throw ValidationError("--validation-users must not be negative") }
         if keepBest && validationUsers == 0 { throw ValidationError("--keep-best needs --validation-users") }
+        if keepBest && averageLastEpochs > 0 {
+            throw ValidationError("--keep-best and --average-last-epochs both choose the final model; use one")
+        }
         if validationUsers > 0 && model == .compressae { throw ValidationError("--validation-users is for --model elsa or compressed-elsa") }
         if let fromModel, !FileManager.default.fileExists(atPath: fromModel) {
             throw ValidationError("\(fromModel): no such model file (--from-model)")
@@ -266,14 +275,17 @@ struct TrainCommand: ParsableCommand {
             let regrowth = regrowFraction > 0 ? PatternRegrowth(fraction: regrowFraction, batches: regrowBatches) : nil
             trainer.teacher = teacher
             let learningRateDecay = decayLearningRateTo < 1 ? StageLearningRateDecay(floor: decayLearningRateTo) : nil
+            let weightAveraging = averageLastEpochs > 0 ? StageWeightAveraging(epochs: averageLastEpochs) : nil
             trainer.regrowth = regrowth
             trainer.learningRateDecay = learningRateDecay
+            trainer.weightAveraging = weightAveraging
             if let checkpoint, resuming {
                 // A checkpoint of other options stops the run with the differences (it is not overwritten).
                 trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,
                                                            densePathFraction: densePathFraction, regrowth: regrowth,
-                                                           learningRateDecay: learningRateDecay, initial: initial)
+                                                           learningRateDecay: learningRateDecay, weightAveraging: weightAveraging,
+                                                           initial: initial)
                 trainer.teacher = teacher
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
@@ -314,6 +326,7 @@ struct TrainCommand: ParsableCommand {
                 extra.merge(["regrowFraction": "\(regrowth.fraction)", "regrowBatches": "\(regrowth.batches)"]) { $1 }
             }
             if let learningRateDecay { extra["decayLearningRateTo"] = "\(learningRateDecay.floor)" }
+            if let weightAveraging { extra["averageLastEpochs"] = "\(weightAveraging.epochs)" }
             if teacher != nil {
                 extra.merge(["distillWeight": "\(distillWeight)",
                              "distillPrecomputeSeconds": String(format: "%.1f", teacherPrecomputeSeconds)]) { $1 }

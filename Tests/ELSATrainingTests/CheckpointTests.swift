@@ -225,6 +225,42 @@ struct CheckpointTests {
             }
         }
     }
+
+    @Test("a checkpoint keeps the weight averaging its stages of several epochs ran with")
+    func weightAveragingOfTheStagesRun() throws {
+        let averaging = StageWeightAveraging(epochs: 2)
+        let schedule = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 8, 4],
+                                                           epochsPerStage: 3)
+        func trainer() -> CompressedELSATrainer {
+            let trainer = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: false,
+                                                carryOptimizerState: false, densePathFraction: 1, initial: initial)
+            trainer.weightAveraging = averaging
+            return trainer
+        }
+        let whole = trainer()
+        whole.train(problem.split.train)
+        let first = trainer()
+        for index in 0..<2 { first.runStage(index, on: problem.split.train) }
+        let path = checkpointPath("averaging")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try first.writeCheckpoint(to: path, run: "averaging")
+        func resume(_ averaging: StageWeightAveraging?) throws -> CompressedELSATrainer {
+            try CompressedELSATrainer.resume(from: path, run: "averaging", configuration: configuration, schedule: schedule,
+                                             restart: false, densePathFraction: 1, weightAveraging: averaging, initial: initial)
+        }
+        // The checkpoint holds the averaged k = 8 stage; the resumed run prunes it to k = 4 as the whole run did.
+        let second = try resume(averaging)
+        second.runStage(2, on: problem.split.train)
+        #expect(second.currentEmbedding == whole.currentEmbedding)
+        for other in [nil, StageWeightAveraging(epochs: 3)] {
+            do {
+                _ = try resume(other)
+                Issue.record("a checkpoint averaged over 2 epochs was resumed with \(String(describing: other))")
+            } catch let error as CheckpointError {
+                #expect(error.description.hasPrefix(path) && error.description.contains("weight averaging of the last 2 epochs"), "\(error)")
+            }
+        }
+    }
 }
 
 /// Flips one byte in the middle of the checkpoint at `path` (the checksum must catch it, with an
