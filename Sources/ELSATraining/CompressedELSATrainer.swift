@@ -149,11 +149,10 @@ public final class CompressedELSATrainer {
                 }
                 if let regrowth, case .sparse(let embedding) = weights,
                    let count = regrowth.count(k: k, dimension: dimension, after: epochOfStage + 1, of: epochs) {
-                    let (next, sources) = regrowWithSources(embedding, count: count, on: interactions, epoch: report.epoch,
-                                                            batches: regrowth.batches)
+                    let (next, sources) = regrow(embedding, count: count, on: interactions, epoch: report.epoch, batches: regrowth.batches)
                     weights = .sparse(next)
                     pattern = next  // what a checkpoint stores as the stage's pattern
-                    finished.regrown = grownCount(sources)
+                    finished.regrown = sources.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
                     if let running = averaged {
                         // Entries that leave take their sums with them; grown ones join at 0, as their values do.
                         averaged = (sources.map { $0 < 0 ? 0 : running.sum[$0] }, running.epochs)
@@ -300,16 +299,10 @@ public final class CompressedELSATrainer {
 
     /// Prune and regrow `embedding` by up to `count` entries per row, scored by the dense gradient
     /// (every latent, stored or not) summed over `batches` seeded batches of users, and carries the
-    /// optimizer state of the surviving entries over. Returns the new embedding and the entries grown.
+    /// optimizer state of the surviving entries over. Returns the new embedding and, for each of its
+    /// entries, its position in the old one (−1: grown).
     func regrow(_ embedding: FixedPatternEmbedding, count: Int, on interactions: CSRMatrix, epoch: Int,
-                batches: Int) -> (FixedPatternEmbedding, Int) {
-        let (next, sources) = regrowWithSources(embedding, count: count, on: interactions, epoch: epoch, batches: batches)
-        return (next, grownCount(sources))
-    }
-
-    /// `regrow`, returning for each entry of the new embedding its position in the old one (−1: grown).
-    func regrowWithSources(_ embedding: FixedPatternEmbedding, count: Int, on interactions: CSRMatrix, epoch: Int,
-                           batches: Int) -> (FixedPatternEmbedding, [Int]) {
+                batches: Int) -> (FixedPatternEmbedding, sources: [Int]) {
         var dense = embedding.toDense()
         var scores = DenseMatrix(rows: itemCount, columns: dimension)
         let step = DenseTrainingStep(threads: configuration.threads)  // its n x d workspaces go when it does
@@ -476,9 +469,6 @@ public struct StageWeightAveraging: Sendable, Equatable, Codable {
         stageEpochs > 1 && epoch >= stageEpochs - epochs
     }
 }
-
-/// Entries a regrowth grew: those of its new pattern without an old position.
-private func grownCount(_ sources: [Int]) -> Int { sources.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } }
 
 /// Position of `value` in the sorted slice (relative to the whole array), or nil.
 private func binarySearch(_ row: ArraySlice<Int32>, _ value: Int32) -> Int? {

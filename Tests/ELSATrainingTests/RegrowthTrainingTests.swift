@@ -23,8 +23,8 @@ import ELSASparse
     trainer.train(problem.split.train)
     let before = trainer.currentEmbedding!
     let (momentum, velocity) = (trainer.optimizer.momentum, trainer.optimizer.velocity)
-    let (after, grown) = trainer.regrow(before, count: 2, on: problem.split.train, epoch: 5, batches: 2)
-    #expect(grown == 80 * 2)
+    let (after, afterSources) = trainer.regrow(before, count: 2, on: problem.split.train, epoch: 5, batches: 2)
+    #expect(afterSources.filter { $0 < 0 }.count == 80 * 2)
 
     // The scores, computed here from the public gradient of the dense step on the batches the trainer draws.
     let batches = trainer.regrowthBatches(on: problem.split.train, epoch: 5, count: 2)
@@ -37,6 +37,7 @@ import ELSASparse
     let (expected, sources) = before.regrowing(count: 2, scores: scores, threads: 1)
     #expect(after.columnIndices == expected.columnIndices)
     #expect(after.values == expected.values)
+    #expect(afterSources == sources)
     for p in sources.indices {
         let (m, v) = sources[p] >= 0 ? (momentum[sources[p]], velocity[sources[p]]) : (0, 0)
         #expect(trainer.optimizer.momentum[p] == m && trainer.optimizer.velocity[p] == v)
