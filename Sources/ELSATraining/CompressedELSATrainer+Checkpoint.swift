@@ -135,20 +135,16 @@ extension CompressedELSATrainer {
             throw otherRun("\(header.itemCount) items x d = \(header.dimension), this run has \(initial.rows) x \(initial.columns)")
         }
         if header.stagesRun.contains(where: { $0.epochs > 1 }) {
-            if header.regrowth != regrowth {
-                func describe(_ r: PatternRegrowth?) -> String { r.map { "fraction \($0.fraction) with \($0.batches) batches" } ?? "none" }
-                throw otherRun("its stages of more than one epoch ran with regrowth \(describe(header.regrowth)); this run has \(describe(regrowth))")
+            // Options that act only within stages of several epochs must be those such stages ran with.
+            func requireSame<Option: Equatable>(_ what: String, _ stored: Option?, _ current: Option?,
+                                                _ describe: (Option) -> String) throws {
+                guard stored != current else { return }
+                func text(_ option: Option?) -> String { option.map(describe) ?? "none" }
+                throw otherRun("its stages of more than one epoch ran with \(what) \(text(stored)); this run has \(text(current))")
             }
-            if header.learningRateDecay != learningRateDecay {
-                func describe(_ d: StageLearningRateDecay?) -> String { d.map { "to \($0.floor) of the rate" } ?? "none" }
-                throw otherRun("its stages of more than one epoch ran with learning-rate decay \(describe(header.learningRateDecay)); "
-                               + "this run has \(describe(learningRateDecay))")
-            }
-            if header.weightAveraging != weightAveraging {
-                func describe(_ a: StageWeightAveraging?) -> String { a.map { "of the last \($0.epochs) epochs" } ?? "none" }
-                throw otherRun("its stages of more than one epoch ran with weight averaging \(describe(header.weightAveraging)); "
-                               + "this run has \(describe(weightAveraging))")
-            }
+            try requireSame("regrowth", header.regrowth, regrowth) { "fraction \($0.fraction) with \($0.batches) batches" }
+            try requireSame("learning-rate decay", header.learningRateDecay, learningRateDecay) { "to \($0.floor) of the rate" }
+            try requireSame("weight averaging", header.weightAveraging, weightAveraging) { "of the last \($0.epochs) epochs" }
         }
         let done = header.stagesRun.count
         guard done <= schedule.stages.count, Array(schedule.stages.prefix(done)) == header.stagesRun else {
