@@ -190,76 +190,68 @@ struct CheckpointTests {
         #expect(fork.history.map(\.regrown) == regrowing.history.map(\.regrown))
     }
 
-    @Test("a checkpoint keeps the learning-rate decay its stages of several epochs ran with")
-    func learningRateDecayOfTheStagesRun() throws {
-        let decay = StageLearningRateDecay(floor: 0.2)
+    /// Trains a stepwise schedule of three stages of three epochs whole and, through a checkpoint written after
+    /// its first two stages, in two pieces, every trainer given `option` by `setUp`; the second piece is
+    /// `resume(path, schedule, option)`, and must end as the whole run did. Resuming with each of `others`
+    /// must be refused with an error naming the file and containing `refusal`. Returns both trainers.
+    private func expectCheckpointKeeps<Option>(_ option: Option, others: [Option?], refusal: String, name: String,
+                                               restart: Bool, densePathFraction: Double,
+                                               setUp: (CompressedELSATrainer, Option) -> Void,
+                                               resume: (String, SparsificationSchedule, Option?) throws -> CompressedELSATrainer)
+        throws -> (whole: CompressedELSATrainer, resumed: CompressedELSATrainer) {
         let schedule = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 8, 4],
                                                            epochsPerStage: 3)
         func trainer() -> CompressedELSATrainer {
-            let trainer = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: true,
-                                                carryOptimizerState: false, densePathFraction: 0.3, initial: initial)
-            trainer.learningRateDecay = decay
+            let trainer = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: restart,
+                                                carryOptimizerState: false, densePathFraction: densePathFraction, initial: initial)
+            setUp(trainer, option)
             return trainer
         }
         let whole = trainer()
         whole.train(problem.split.train)
         let first = trainer()
         for index in 0..<2 { first.runStage(index, on: problem.split.train) }
-        let path = checkpointPath("decay")
+        let path = checkpointPath(name)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try first.writeCheckpoint(to: path, run: "decay")
-        func resume(_ decay: StageLearningRateDecay?) throws -> CompressedELSATrainer {
-            try CompressedELSATrainer.resume(from: path, run: "decay", configuration: configuration, schedule: schedule,
-                                             restart: true, densePathFraction: 0.3, learningRateDecay: decay, initial: initial)
-        }
-        let second = try resume(decay)
+        try first.writeCheckpoint(to: path, run: name)
+        let second = try resume(path, schedule, option)
         second.runStage(2, on: problem.split.train)
         #expect(second.currentEmbedding == whole.currentEmbedding)
-        #expect(second.history.map(\.learningRate) == whole.history.map(\.learningRate))
-        for other in [nil, StageLearningRateDecay(floor: 0.5)] {
+        for other in others {
             do {
-                _ = try resume(other)
-                Issue.record("a checkpoint decayed to 0.2 was resumed with \(String(describing: other))")
+                _ = try resume(path, schedule, other)
+                Issue.record("a checkpoint of \(option) was resumed with \(String(describing: other))")
             } catch let error as CheckpointError {
-                #expect(error.description.hasPrefix(path) && error.description.contains("learning-rate decay to 0.2 of the rate"), "\(error)")
+                #expect(error.description.hasPrefix(path) && error.description.contains(refusal), "\(error)")
             }
         }
+        return (whole, second)
+    }
+
+    @Test("a checkpoint keeps the learning-rate decay its stages of several epochs ran with")
+    func learningRateDecayOfTheStagesRun() throws {
+        let (whole, resumed) = try expectCheckpointKeeps(
+            StageLearningRateDecay(floor: 0.2), others: [nil, StageLearningRateDecay(floor: 0.5)],
+            refusal: "learning-rate decay to 0.2 of the rate", name: "decay", restart: true, densePathFraction: 0.3,
+            setUp: { $0.learningRateDecay = $1 },
+            resume: { path, schedule, decay in
+                try CompressedELSATrainer.resume(from: path, run: "decay", configuration: configuration, schedule: schedule,
+                                                 restart: true, densePathFraction: 0.3, learningRateDecay: decay, initial: initial)
+            })
+        #expect(resumed.history.map(\.learningRate) == whole.history.map(\.learningRate))
     }
 
     @Test("a checkpoint keeps the weight averaging its stages of several epochs ran with")
     func weightAveragingOfTheStagesRun() throws {
-        let averaging = StageWeightAveraging(epochs: 2)
-        let schedule = try SparsificationSchedule.stepwise(dimension: checkpointDimension, targetNonzeros: 4, stages: [32, 8, 4],
-                                                           epochsPerStage: 3)
-        func trainer() -> CompressedELSATrainer {
-            let trainer = CompressedELSATrainer(itemCount: 80, configuration: configuration, schedule: schedule, restart: false,
-                                                carryOptimizerState: false, densePathFraction: 1, initial: initial)
-            trainer.weightAveraging = averaging
-            return trainer
-        }
-        let whole = trainer()
-        whole.train(problem.split.train)
-        let first = trainer()
-        for index in 0..<2 { first.runStage(index, on: problem.split.train) }
-        let path = checkpointPath("averaging")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try first.writeCheckpoint(to: path, run: "averaging")
-        func resume(_ averaging: StageWeightAveraging?) throws -> CompressedELSATrainer {
-            try CompressedELSATrainer.resume(from: path, run: "averaging", configuration: configuration, schedule: schedule,
-                                             restart: false, densePathFraction: 1, weightAveraging: averaging, initial: initial)
-        }
         // The checkpoint holds the averaged k = 8 stage; the resumed run prunes it to k = 4 as the whole run did.
-        let second = try resume(averaging)
-        second.runStage(2, on: problem.split.train)
-        #expect(second.currentEmbedding == whole.currentEmbedding)
-        for other in [nil, StageWeightAveraging(epochs: 3)] {
-            do {
-                _ = try resume(other)
-                Issue.record("a checkpoint averaged over 2 epochs was resumed with \(String(describing: other))")
-            } catch let error as CheckpointError {
-                #expect(error.description.hasPrefix(path) && error.description.contains("weight averaging of the last 2 epochs"), "\(error)")
-            }
-        }
+        _ = try expectCheckpointKeeps(
+            StageWeightAveraging(epochs: 2), others: [nil, StageWeightAveraging(epochs: 3)],
+            refusal: "weight averaging of the last 2 epochs", name: "averaging", restart: false, densePathFraction: 1,
+            setUp: { $0.weightAveraging = $1 },
+            resume: { path, schedule, averaging in
+                try CompressedELSATrainer.resume(from: path, run: "averaging", configuration: configuration, schedule: schedule,
+                                                 restart: false, densePathFraction: 1, weightAveraging: averaging, initial: initial)
+            })
     }
 }
 
