@@ -53,6 +53,9 @@ struct BenchOutputs {
         if let floor = preset.decayLearningRateTo {
             overrides += ", every sparse schedule's learning rate decayed with a cosine within each stage of several epochs to \(floor) of it"
         }
+        if let epochs = preset.averageLastEpochs {
+            overrides += ", every sparse schedule's stages of several epochs ended on the mean of their last \(epochs) epochs' weights"
+        }
         if let validation = preset.validationUsers {
             overrides += ", the epoch of each ELSA run chosen on \(validation) validation users (the best Recall@20 among "
                 + "dense ELSA's epochs and the epochs at the target k)"

@@ -32,6 +32,10 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     /// The learning rate of every sparse schedule falls with a cosine within each stage of several epochs to this
     /// fraction of it (see `StageLearningRateDecay`; not in the paper). nil: a constant rate, absent from the fingerprint.
     public var decayLearningRateTo: Double?
+    /// Every sparse schedule ends each stage of several epochs on the mean of its last this many epochs'
+    /// row-normalized weights (see `StageWeightAveraging`; not in the paper; not with `validationUsers`, which
+    /// choose the final model too). nil: the last epoch's weights, absent from the fingerprint.
+    public var averageLastEpochs: Int?
 
     /// The regrowth of the study's sparse schedules, or nil.
     public var regrowth: PatternRegrowth? {
@@ -39,6 +43,8 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     }
     /// The learning-rate decay of the study's sparse schedules, or nil.
     public var learningRateDecay: StageLearningRateDecay? { decayLearningRateTo.map { StageLearningRateDecay(floor: $0) } }
+    /// The weight averaging of the study's sparse schedules, or nil.
+    public var weightAveraging: StageWeightAveraging? { averageLastEpochs.map { StageWeightAveraging(epochs: $0) } }
     /// Epochs of every dense ELSA run (full size and at the byte budget).
     public var denseEpochs: Int
     public var batchSize: Int

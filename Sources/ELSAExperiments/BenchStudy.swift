@@ -363,6 +363,10 @@ public final class BenchStudy {
 
     /// The sparse schedule families; with `preset.distillWeight`, each learns from `full`'s predictions too.
     private func runSparseTraining(families: Set<String>, full: ELSAModel?) throws {
+        if preset.averageLastEpochs != nil && preset.validationUsers != nil {
+            throw BenchError.unavailable("validation users (each run keeps its best epoch) and weight averaging both choose "
+                                         + "a sparse run's final model; the preset sets both")
+        }
         let initial = XavierInitializer.matrix(rows: items, columns: preset.dimension, seed: seed)
         var teacher: DistillationTeacher?
         var teacherSeconds = 0.0   // precomputing the teacher's targets, counted into every distilled run's training time
@@ -423,7 +427,8 @@ public final class BenchStudy {
                                     defer { progress.evaluated(seconds: Date().timeIntervalSince(started)) }
                                     return tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
                                 }, teacher: teacher, regrowth: preset.regrowth,
-                                   learningRateDecay: preset.learningRateDecay) { schedule, trainer in
+                                   learningRateDecay: preset.learningRateDecay,
+                                   weightAveraging: preset.weightAveraging) { schedule, trainer in
                 guard failure == nil else { return }
                 let k = schedule.targetNonzeros
                 do {
@@ -458,7 +463,8 @@ public final class BenchStudy {
         do {
             let trunk = try CompressedELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration,
                                                          schedule: trunkSchedule, restart: restart, regrowth: preset.regrowth,
-                                                         learningRateDecay: preset.learningRateDecay, initial: initial)
+                                                         learningRateDecay: preset.learningRateDecay,
+                                                         weightAveraging: preset.weightAveraging, initial: initial)
             guard ScheduleForks.canResume(schedules, stagesDone: trunk.stagesDone) else {
                 log("  checkpoint \(path) not used: a target still to train leaves the trunk before its stage \(trunk.stagesDone)")
                 return nil

@@ -33,6 +33,8 @@ public enum ScheduleForks {
     ///   - teacher: a dense model whose predictions join every step's targets (distillation), or nil.
     ///   - regrowth: prune and regrow between the epochs of each stage, or nil (see `PatternRegrowth`).
     ///   - learningRateDecay: lower the learning rate within each stage, or nil (see `StageLearningRateDecay`).
+    ///   - weightAveraging: end each stage of several epochs on the mean of its last epochs' weights, or nil
+    ///     (see `StageWeightAveraging`).
     ///   - finished: called with each schedule's trained trainer, as soon as it is done.
     public static func train(_ schedules: [SparsificationSchedule], initial: DenseMatrix, configuration: TrainingConfiguration,
                              restart: Bool, carryOptimizerState: Bool = false,
@@ -43,6 +45,7 @@ public enum ScheduleForks {
                              afterTargetEpoch: ((SparsificationSchedule, CompressedELSATrainer, Int) -> [String: Double]?)? = nil,
                              teacher: DistillationTeacher? = nil, regrowth: PatternRegrowth? = nil,
                              learningRateDecay: StageLearningRateDecay? = nil,
+                             weightAveraging: StageWeightAveraging? = nil,
                              finished: (SparsificationSchedule, CompressedELSATrainer) -> Void) {
         guard !schedules.isEmpty else { return }
         let ordered = schedules.sorted { $0.targetNonzeros < $1.targetNonzeros }
@@ -53,6 +56,7 @@ public enum ScheduleForks {
         trunk.teacher = teacher   // forks copy it
         trunk.regrowth = regrowth
         trunk.learningRateDecay = learningRateDecay
+        trunk.weightAveraging = weightAveraging
         precondition(trunk.schedule == trunkSchedule && canResume(schedules, stagesDone: trunk.stagesDone),
                      "a resumed trunk must follow the trunk schedule, and no target may leave it before its stage \(trunk.stagesDone)")
         /// The hook of `schedule`'s last stage, for `trainer` running stage `index`.

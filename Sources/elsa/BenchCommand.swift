@@ -33,6 +33,8 @@ struct BenchCommand: ParsableCommand {
     var regrowBatches: Int?
     @Option(help: "Lower the learning rate of every sparse schedule within each stage of several epochs, with a cosine to this fraction of it at the stage's last epoch (see elsa train --decay-learning-rate-to; default none: a constant rate, as in the paper).")
     var decayLearningRateTo: Double?
+    @Option(help: "End every sparse schedule's stages of several epochs (the target's, in the exponential schedule) on the mean of their last N epochs' row-normalized weights (see elsa train --average-last-epochs; default 0: the last epoch's weights, as in the paper).")
+    var averageLastEpochs: Int = 0
     @Option(help: "Override the preset's dense ELSA epochs.") var denseEpochs: Int?
     @Option(help: "Override the preset's batch size.") var batchSize: Int?
     @Option(help: "Override the preset's EASE lambda.") var lambda: Float?
@@ -69,6 +71,12 @@ struct BenchCommand: ParsableCommand {
         }
         if let decayLearningRateTo, !(decayLearningRateTo >= 0 && decayLearningRateTo <= 1) {
             throw ValidationError("--decay-learning-rate-to must be in 0...1, got \(decayLearningRateTo)")
+        }
+        if averageLastEpochs < 0 || averageLastEpochs == 1 {
+            throw ValidationError("--average-last-epochs must be 0 (off) or at least 2, got \(averageLastEpochs)")
+        }
+        if averageLastEpochs > 0 && validationUsers != nil {
+            throw ValidationError("--validation-users (each run keeps its best epoch) and --average-last-epochs both choose the final model; use one")
         }
         if let regrowBatches, regrowBatches < 1 { throw ValidationError("--regrow-batches must be at least 1, got \(regrowBatches)") }
         if let distillWeight, !(distillWeight > 0 && distillWeight <= 1) {
@@ -107,6 +115,7 @@ struct BenchCommand: ParsableCommand {
         if let regrowFraction, regrowFraction > 0 { chosen.regrowFraction = regrowFraction }
         if let regrowBatches { chosen.regrowBatches = regrowBatches }
         if let decayLearningRateTo, decayLearningRateTo < 1 { chosen.decayLearningRateTo = decayLearningRateTo }
+        if averageLastEpochs > 0 { chosen.averageLastEpochs = averageLastEpochs }
         if let denseEpochs { chosen.denseEpochs = denseEpochs }
         if let batchSize { chosen.batchSize = batchSize }
         if let lambda { chosen.lambda = lambda }
@@ -124,7 +133,7 @@ struct BenchCommand: ParsableCommand {
                                         validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "docs/bench/\(experiment.source.name)"
-        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")\(chosen.regrowFraction.map { ", patterns regrown (fraction \($0))" } ?? "")\(chosen.decayLearningRateTo.map { ", learning rate decayed to \($0) within stages" } ?? "")), output \(folder)")
+        note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")\(chosen.regrowFraction.map { ", patterns regrown (fraction \($0))" } ?? "")\(chosen.decayLearningRateTo.map { ", learning rate decayed to \($0) within stages" } ?? "")\(chosen.averageLastEpochs.map { ", stages ended on the mean of their last \($0) epochs" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies
         study.checkpointInterval = checkpointMinutes * 60

@@ -3,6 +3,7 @@ import Testing
 import ELSAData
 import ELSAEvaluation
 import ELSAModels
+import ELSASparse
 @testable import ELSAExperiments
 
 /// 300 users x 80 items of the embedded synthetic data, 40 test users: the study of the option tests.
@@ -489,4 +490,71 @@ enum ELSATrainingSchedules {
     }
     let table = try String(contentsOfFile: "\(directory)/table.md", encoding: .utf8)
     #expect(table.contains("learning rate decayed with a cosine within each stage of several epochs to 0.1 of it"))
+}
+
+@Test func weightAveragingEndsEverySparseScheduleOnTheMeanOfItsLastEpochsAndKeepsOldFingerprints() throws {
+    let encoded = String(decoding: try JSONEncoder().encode(BenchPreset.paper), as: UTF8.self)
+    #expect(!encoded.contains("average"))
+    // Three studies on one split: three epochs at the target, two, and three ending on the mean of the last two.
+    // Without regrowth or decay the two-epoch target stage is the three-epoch one cut short, so the averaged
+    // models can be checked against the other two studies' models.
+    func study(targetEpochs: Int, averageLastEpochs: Int?) throws -> (BenchStudy, String) {
+        var preset = tinyStudyPreset()
+        preset.targetEpochs = targetEpochs
+        preset.averageLastEpochs = averageLastEpochs
+        #expect(try JSONDecoder().decode(BenchPreset.self, from: JSONEncoder().encode(preset)) == preset)
+        let directory = temporaryDirectory().path
+        let study = BenchStudy(experiment: try smallStudyExperiment(), preset: preset, outputDirectory: directory, ablation: false) { _ in }
+        study.only = ["exponential-restart"]
+        try study.run()
+        return (study, directory)
+    }
+    let (last, lastDirectory) = try study(targetEpochs: 3, averageLastEpochs: nil)
+    let (_, earlierDirectory) = try study(targetEpochs: 2, averageLastEpochs: nil)
+    let (averaged, averagedDirectory) = try study(targetEpochs: 3, averageLastEpochs: 2)
+    #expect(averaged.fingerprint != last.fingerprint)
+    func rowNormalized(_ matrix: CSRMatrix) -> CSRMatrix {
+        var normalized = matrix
+        for row in 0..<matrix.rows {
+            let range = matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1]
+            var squares = 0.0
+            for p in range { squares += Double(matrix.values[p]) * Double(matrix.values[p]) }
+            let norm = squares.squareRoot()
+            for p in range where norm > 0 { normalized.values[p] = Float(Double(matrix.values[p]) / norm) }
+        }
+        return normalized
+    }
+    func saved(_ directory: String, _ id: String) throws -> CSRMatrix {
+        guard case .sparse(let matrix) = try ModelFile.read(from: "\(directory)/runs/\(id).model").model.embedding else {
+            throw BenchError.unavailable("\(id) saved a dense model")
+        }
+        return rowNormalized(matrix)
+    }
+    for id in ["exponential-restart-k8", "exponential-restart-k4"] {
+        let plainRun = try #require(last.runs.first { $0.id == id }), averagedRun = try #require(averaged.runs.first { $0.id == id })
+        // Averaging does not touch the trajectory.
+        #expect(plainRun.epochs.map(\.loss) == averagedRun.epochs.map(\.loss), "\(id)")
+        let third = try saved(lastDirectory, id), second = try saved(earlierDirectory, id), mean = try saved(averagedDirectory, id)
+        #expect(mean.rowOffsets == third.rowOffsets)
+        #expect(mean.columnIndices == third.columnIndices)
+        #expect(second.columnIndices == third.columnIndices)
+        #expect(second.values != third.values)
+        // The averaged model's rows point along the mean of the last two epochs' normalized rows.
+        var expected = third
+        expected.values = zip(second.values, third.values).map { ($0 + $1) / 2 }
+        let largest = zip(mean.values, rowNormalized(expected).values).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(largest <= 1e-5, "\(id): largest difference \(largest)")
+        #expect(zip(mean.values, third.values).map { abs($0 - $1) }.max()! > 1e-3, "\(id): the mean is the last epoch's weights")
+    }
+    let table = try String(contentsOfFile: "\(averagedDirectory)/table.md", encoding: .utf8)
+    #expect(table.contains("ended on the mean of their last 2 epochs' weights"))
+    // Validation users choose the final model too: the sparse part refuses both.
+    var both = tinyStudyPreset()
+    both.targetEpochs = 3
+    both.averageLastEpochs = 2
+    both.validationUsers = 40
+    let refused = BenchStudy(experiment: try smallStudyExperiment(), preset: both, outputDirectory: temporaryDirectory().path,
+                             ablation: false) { _ in }
+    refused.only = ["exponential-restart"]
+    #expect(throws: BenchError.self) { try refused.run() }
 }
