@@ -112,15 +112,20 @@ extension CompressedELSATrainer {
     /// `learningRateDecay` and `weightAveraging` are the run's (the resumed trainer gets them); they must
     /// be the checkpoint's once a stage of more than one epoch has run, since all three act only within
     /// such stages: a trunk of one-epoch stages can continue with any.
+    ///
+    /// The checkpoint's run label must be `run`, or one `alsoAccepting` accepts: a fork continues another
+    /// run's trunk under its own label (say, with a teacher the trunk trained without).
     /// - Throws: `DataError.cannotRead` (missing, unreadable, damaged or not a checkpoint),
     ///   `CheckpointError.otherRun` when it belongs to another run, `CheckpointError.corrupt`.
-    public static func resume(from path: String, run: String, configuration: TrainingConfiguration,
+    public static func resume(from path: String, run: String, alsoAccepting: (String) -> Bool = { _ in false },
+                              configuration: TrainingConfiguration,
                               schedule: SparsificationSchedule, restart: Bool, carryOptimizerState: Bool = false,
                               densePathFraction: Double = defaultDensePathFraction,
                               regrowth: PatternRegrowth? = nil, learningRateDecay: StageLearningRateDecay? = nil,
                               weightAveraging: StageWeightAveraging? = nil, initial: DenseMatrix) throws -> CompressedELSATrainer {
         let (contents, header) = try openCheckpoint(path, magic: checkpointMagic, version: checkpointVersion,
-                                                    header: CheckpointHeader.self, run: run, configuration: configuration)
+                                                    header: CheckpointHeader.self, run: run, alsoAccepting: alsoAccepting,
+                                                    configuration: configuration)
         func corrupt(_ reason: String) -> CheckpointError { .corrupt(file: path, reason: reason) }
         func otherRun(_ reason: String) -> CheckpointError { .otherRun(file: path, reason: reason) }
         guard header.restart == restart, header.carryOptimizerState == carryOptimizerState,
@@ -215,12 +220,13 @@ protocol CheckpointIdentity: Codable {
     var configuration: TrainingConfiguration { get }
 }
 
-/// Reads the checkpoint at `path` and its header, and checks that it belongs to `run` trained with
-/// `configuration` (the thread count aside: results do not depend on it).
+/// Reads the checkpoint at `path` and its header, and checks that it belongs to `run` (or a run
+/// `alsoAccepting` accepts) trained with `configuration` (the thread count aside: results do not depend on it).
 /// - Throws: `DataError.cannotRead` (missing, damaged, other magic), `CheckpointError.corrupt` for an
 ///   unreadable header, `CheckpointError.otherRun` naming the differences.
 func openCheckpoint<Header: CheckpointIdentity>(_ path: String, magic: String, version: UInt32, header: Header.Type,
-                                                run: String, configuration: TrainingConfiguration)
+                                                run: String, alsoAccepting: (String) -> Bool = { _ in false },
+                                                configuration: TrainingConfiguration)
     throws -> (contents: SectionFile.Contents, header: Header) {
     let contents = try SectionFile.read(path, magic: magic, version: version)
     let header: Header
@@ -229,7 +235,7 @@ func openCheckpoint<Header: CheckpointIdentity>(_ path: String, magic: String, v
     } catch {
         throw CheckpointError.corrupt(file: path, reason: "unreadable header: \(error)")
     }
-    guard header.run == run else {
+    guard header.run == run || alsoAccepting(header.run) else {
         throw CheckpointError.otherRun(file: path, reason: "written for \(header.run), this run is \(run)")
     }
     var stored = header.configuration

@@ -56,6 +56,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "elsa and compressed-elsa: keep a checkpoint of the training in this file (between epochs of elsa, between stages of compressed-elsa, at most every --checkpoint-minutes; removed when the run is done). Started again with the same options, the run resumes from it.")
     var checkpoint: String?
     @Option(help: "Minutes between checkpoints (0: after every epoch of elsa or stage of compressed-elsa).") var checkpointMinutes: Double = 10
+    @Option(help: "compressed-elsa with --checkpoint: while that file does not exist yet, start from this checkpoint of another run on the same data, split and seed (a trunk), whatever teacher it trained with, and continue under this run's options: a fork that tries other target stages (teacher, regrowth, decay, averaging; the last three only while the trunk has run no stage of several epochs). The trunk file is only read; this run's checkpoints go to --checkpoint.")
+    var forkFrom: String?
 
     @Option(help: "compressed-elsa: a saved dense model of the same data (a teacher, such as the full dense ELSA) whose predictions join the targets of every training step: knowledge distillation, not in the paper. With --validation-users, a teacher trained on those users lends them its fit: train it with the same --validation-users.")
     var distillFrom: String?
@@ -125,6 +127,14 @@ struct TrainCommand: ParsableCommand {
         if !(distillWeight >= 0 && distillWeight <= 1) { throw ValidationError("--distill-weight must be between 0 and 1, got \(distillWeight)") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model == .compressae { throw ValidationError("--checkpoint is for --model elsa or compressed-elsa") }
+        if let forkFrom {
+            if model != .compressedELSA { throw ValidationError("--fork-from is for --model compressed-elsa") }
+            guard let checkpoint else { throw ValidationError("--fork-from needs --checkpoint, the fork's own checkpoint file") }
+            if URL(fileURLWithPath: forkFrom).standardizedFileURL == URL(fileURLWithPath: checkpoint).standardizedFileURL {
+                throw ValidationError("--fork-from and --checkpoint name the same file; the trunk is only read")
+            }
+            if !FileManager.default.fileExists(atPath: forkFrom) { throw ValidationError("\(forkFrom): no such checkpoint (--fork-from)") }
+        }
     }
 
     func sparsificationSchedule(dimension: Int) throws -> SparsificationSchedule {
@@ -220,12 +230,16 @@ struct TrainCommand: ParsableCommand {
         let items = experiment.dataset.itemCount
         // What a checkpoint belongs to; a checkpoint of another run is refused. A dense checkpoint holds the
         // best epoch's model only under --keep-best, so that flag is part of a dense run's identity.
-        let run = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
+        // A fork (--fork-from) may continue a trunk of the same run whatever its teacher: `trunkRuns` accepts those labels.
+        let runBeforeTeacher = "elsa train on \(experiment.source.name) (\(experiment.dataset.userCount) users, \(items) items, "
             + "\(experiment.dataset.interactionCount) interactions), \(experiment.split.testUsers.count) test users, seed \(splitOptions.seed)"
             + (validationUsers > 0 ? ", \(validationUsers) validation users" : "") + (fromModel.map { ", started from \($0)" } ?? "")
             + (model == .elsa && keepBest ? ", keeping the best epoch" : "")
-            + (distillFrom.map { ", distilled from \($0) with weight \(distillWeight)" } ?? "")
-            + (distillFromEase.map { ", distilled from EASE with lambda \($0) and weight \(distillWeight)" } ?? "")
+        let teacherLabel = ", distilled from "
+        let run = runBeforeTeacher
+            + (distillFrom.map { "\(teacherLabel)\($0) with weight \(distillWeight)" } ?? "")
+            + (distillFromEase.map { "\(teacherLabel)EASE with lambda \($0) and weight \(distillWeight)" } ?? "")
+        let trunkRuns = { (label: String) in label == runBeforeTeacher || label.hasPrefix(runBeforeTeacher + teacherLabel) }
         if let checkpoint {
             for temporary in SectionFile.removeAbandonedTemporaries(of: checkpoint) {
                 note("removed \(temporary), a checkpoint write that a crash interrupted")
@@ -279,9 +293,13 @@ struct TrainCommand: ParsableCommand {
             trainer.regrowth = regrowth
             trainer.learningRateDecay = learningRateDecay
             trainer.weightAveraging = weightAveraging
-            if let checkpoint, resuming {
+            // An interrupted run resumes from its own checkpoint; a fork's first start reads its trunk (--fork-from).
+            let source = resuming ? checkpoint.map { (path: $0, accepts: { (_: String) in false }, verb: "resuming from") }
+                : forkFrom.map { (path: $0, accepts: trunkRuns, verb: "forking from") }
+            if let source {
                 // A checkpoint of other options stops the run with the differences (it is not overwritten).
-                trainer = try CompressedELSATrainer.resume(from: checkpoint, run: run, configuration: configuration, schedule: plan,
+                trainer = try CompressedELSATrainer.resume(from: source.path, run: run, alsoAccepting: source.accepts,
+                                                           configuration: configuration, schedule: plan,
                                                            restart: restart, carryOptimizerState: carryOptimizerState,
                                                            densePathFraction: densePathFraction, regrowth: regrowth,
                                                            learningRateDecay: learningRateDecay, weightAveraging: weightAveraging,
@@ -289,8 +307,9 @@ struct TrainCommand: ParsableCommand {
                 trainer.teacher = teacher
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
-                note("resuming from the checkpoint \(checkpoint): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
+                note("\(source.verb) the checkpoint \(source.path): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
             }
+            if let forkFrom { extra["forkedFrom"] = forkFrom }
             var eta = RunETA(plannedKs: plan.stages.flatMap { Array(repeating: $0.k, count: $0.epochs) }, dimension: dimension,
                              densePathFraction: densePathFraction, evaluations: validation == nil ? 0 : plan.stages.last!.epochs)
             eta.restore(trainer.history)

@@ -110,6 +110,16 @@ struct CheckpointTests {
         threads.threads = 1
         try resume(configuration: threads)  // the thread count does not matter
         #expect(throws: CheckpointError.self) { try resume(run: "data B") }
+        // A fork continues another run's trunk under its own label when it accepts the trunk's.
+        func fork(accepting: @escaping (String) -> Bool) throws -> CompressedELSATrainer {
+            try CompressedELSATrainer.resume(from: path, run: "data A, with a teacher", alsoAccepting: accepting,
+                                             configuration: configuration, schedule: schedule, restart: true,
+                                             densePathFraction: 0.3, initial: initial)
+        }
+        #expect(throws: CheckpointError.self) { try fork { $0 == "data B" } }
+        let forked = try fork { $0 == "data A" }
+        #expect(forked.stagesDone == 2 && forked.history == trainer.history)
+        #expect(forked.currentDense == trainer.currentDense && forked.currentEmbedding == trainer.currentEmbedding)
         var rate = configuration
         rate.optimizer.learningRate = 0.05
         do {
