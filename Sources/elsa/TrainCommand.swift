@@ -294,16 +294,24 @@ struct TrainCommand: ParsableCommand {
             trainer.learningRateDecay = learningRateDecay
             trainer.weightAveraging = weightAveraging
             // An interrupted run resumes from its own checkpoint; a fork's first start reads its trunk (--fork-from).
-            let source = resuming ? checkpoint.map { (path: $0, accepts: { (_: String) in false }, verb: "resuming from") }
+            // A plain resume refuses a trunk of this run with another teacher; `forkable` notes one, for the hint.
+            var forkable = false
+            let source = resuming ? checkpoint.map { (path: $0, accepts: { (label: String) in forkable = trunkRuns(label); return false },
+                                                      verb: "resuming from") }
                 : forkFrom.map { (path: $0, accepts: trunkRuns, verb: "forking from") }
             if let source {
                 // A checkpoint of other options stops the run with the differences (it is not overwritten).
-                trainer = try CompressedELSATrainer.resume(from: source.path, run: run, alsoAccepting: source.accepts,
-                                                           configuration: configuration, schedule: plan,
-                                                           restart: restart, carryOptimizerState: carryOptimizerState,
-                                                           densePathFraction: densePathFraction, regrowth: regrowth,
-                                                           learningRateDecay: learningRateDecay, weightAveraging: weightAveraging,
-                                                           initial: initial)
+                do {
+                    trainer = try CompressedELSATrainer.resume(from: source.path, run: run, alsoAccepting: source.accepts,
+                                                               configuration: configuration, schedule: plan,
+                                                               restart: restart, carryOptimizerState: carryOptimizerState,
+                                                               densePathFraction: densePathFraction, regrowth: regrowth,
+                                                               learningRateDecay: learningRateDecay, weightAveraging: weightAveraging,
+                                                               initial: initial)
+                } catch CheckpointError.otherRun(let file, let reason) where forkable {
+                    throw CheckpointError.otherRun(file: file, reason: reason + "; it is a trunk of this run with another teacher: "
+                                                   + "continue it as a fork with --fork-from \(file) --checkpoint NEW-FILE")
+                }
                 trainer.teacher = teacher
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
