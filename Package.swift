@@ -57,5 +57,7 @@ let package = Package(
         .testTarget(name: "ELSATrainingTests", dependencies: ["ELSATraining", "ELSAData"]),
         .testTarget(name: "ELSASegmentsTests", dependencies: ["ELSASegments", "ELSATraining", "ELSAData"]),
         .testTarget(name: "ELSAExperimentsTests", dependencies: ["ELSAExperiments", "ZIPFoundation"]),
+        /// The `elsa` executable end to end (run as a process; `make test` builds it first).
+        .testTarget(name: "ELSACommandLineTests"),
     ]
 )

@@ -32,6 +32,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        if let report = splitOptions.report { try makeFolder(of: report) }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
                                         seed: splitOptions.seed, threads: splitOptions.threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))

@@ -14,6 +14,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let (model, _) = try ModelFile.read(from: modelFile)
+        try makeFolder(of: output)
         let ids = try ModelExport.export(model, format: format, to: output)
         print("wrote \(output) (\(model.itemCount) x \(model.embedding.dimension), \(model.embedding.bytesPerItem) B per item) and \(ids)")
     }

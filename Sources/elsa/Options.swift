@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ELSA
 
 extension DataFormat: ExpressibleByArgument {}
@@ -82,5 +83,37 @@ struct SplitOptions: ParsableArguments {
     func validate() throws {
         if testUsers < 1 { throw ValidationError("--test-users must be at least 1") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// An output file's folder could not be made (a file of that name is in the way, no permission).
+struct OutputFolderError: Error, CustomStringConvertible {
+    let file: String
+    let folder: String
+    let reason: String
+    var description: String { "\(file): cannot create its folder \(folder): \(reason)" }
+}
+
+/// Creates the folder of the output file `path` (and its parents) before a long run, so a path that cannot be
+/// written fails at once, not after the training.
+func makeFolder(of path: String) throws {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue { return }
+    // Name the first existing ancestor that is not a folder: the usual reason, and clearer than Foundation's error.
+    var ancestor = folder
+    while ancestor.path != "/" {
+        if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isFolder) {
+            if !isFolder.boolValue {
+                throw OutputFolderError(file: path, folder: folder.path, reason: "\(ancestor.path) is a file, not a folder")
+            }
+            break
+        }
+        ancestor = ancestor.deletingLastPathComponent()
+    }
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+        throw OutputFolderError(file: path, folder: folder.path, reason: (error as NSError).localizedDescription)
     }
 }

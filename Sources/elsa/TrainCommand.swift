@@ -66,6 +66,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "With --distill-from or --distill-from-ease: weight w of the teacher's term; each user's loss is (1 - w) * cosine loss to the user's items + w * cosine loss to the teacher's prediction.")
     var distillWeight: Double = 0.5
 
+    @Option(help: "compressed-elsa: a saved dense model to distill from in the target stage (the last) only, in place of the run's --distill-from or --distill-from-ease teacher (or of none) there. One run then does what a trunk with one teacher and a --fork-from fork with another do, with the same result; a checkpoint never holds target-stage epochs, so runs that differ only here resume each other's checkpoints.")
+    var targetDistillFrom: String?
+    @Option(help: "compressed-elsa: fit EASE with this lambda on the run's training users when the target stage begins and distill from it in that stage only (see --target-distill-from). The earlier stages' teacher is released first.")
+    var targetDistillFromEase: Float?
+    @Option(help: "With --target-distill-from or --target-distill-from-ease: the weight of the target stage's teacher (default: --distill-weight).")
+    var targetDistillWeight: Double?
+
     @Option(help: "Users held out of training, besides the test users, to evaluate after every epoch of elsa and every epoch at the target k of compressed-elsa (metrics in the report's epochs as 'validation').")
     var validationUsers: Int = 0
     @Flag(help: "With --validation-users: keep the model of the evaluated epoch with the best validation Recall@20 instead of the last one.")
@@ -125,6 +132,29 @@ struct TrainCommand: ParsableCommand {
             if !(distillFromEase > 0) { throw ValidationError("--distill-from-ease must be a positive lambda, got \(distillFromEase)") }
         }
         if !(distillWeight >= 0 && distillWeight <= 1) { throw ValidationError("--distill-weight must be between 0 and 1, got \(distillWeight)") }
+        if let targetDistillFrom {
+            if model != .compressedELSA { throw ValidationError("--target-distill-from is for --model compressed-elsa") }
+            if !FileManager.default.fileExists(atPath: targetDistillFrom) {
+                throw ValidationError("\(targetDistillFrom): no such model file (--target-distill-from)")
+            }
+        }
+        if let targetDistillFromEase {
+            if model != .compressedELSA { throw ValidationError("--target-distill-from-ease is for --model compressed-elsa") }
+            if targetDistillFrom != nil {
+                throw ValidationError("--target-distill-from and --target-distill-from-ease name two teachers for the target stage: give one")
+            }
+            if !(targetDistillFromEase > 0) {
+                throw ValidationError("--target-distill-from-ease must be a positive lambda, got \(targetDistillFromEase)")
+            }
+        }
+        if let targetDistillWeight {
+            if targetDistillFrom == nil && targetDistillFromEase == nil {
+                throw ValidationError("--target-distill-weight needs --target-distill-from or --target-distill-from-ease")
+            }
+            if !(targetDistillWeight >= 0 && targetDistillWeight <= 1) {
+                throw ValidationError("--target-distill-weight must be between 0 and 1, got \(targetDistillWeight)")
+            }
+        }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model == .compressae { throw ValidationError("--checkpoint is for --model elsa or compressed-elsa") }
         if let forkFrom {
@@ -135,6 +165,59 @@ struct TrainCommand: ParsableCommand {
             }
             if !FileManager.default.fileExists(atPath: forkFrom) { throw ValidationError("\(forkFrom): no such checkpoint (--fork-from)") }
         }
+    }
+
+    /// Where a distillation teacher comes from.
+    enum TeacherSource {
+        /// A saved dense model.
+        case model(String)
+        /// EASE with this lambda, fitted on the run's training users.
+        case ease(Float)
+    }
+
+    /// The item matrix of the saved dense model `file`, rows in the data's item order.
+    func teacherMatrix(_ file: String, experiment: Experiment) throws -> DenseMatrix {
+        let loaded = try ModelFile.read(from: file, threads: splitOptions.threads).model
+        guard case .dense = loaded.embedding else {
+            throw ValidationError("\(file): a teacher must be a dense model; this one has \(loaded.embedding.nonzerosPerRow) nonzeros per row")
+        }
+        return try WarmStart.itemMatrix(of: loaded, file: file, itemIDs: experiment.dataset.itemIDs)
+    }
+
+    /// Builds a teacher of weight `weight`: loads the model or fits EASE, then precomputes each training
+    /// user's targets (2 B per user and item) when they fit, instead of a teacher product per batch.
+    /// `targetStage`: the target stage's teacher (only the messages differ).
+    func buildTeacher(_ source: TeacherSource, weight: Double, targetStage: Bool, experiment: Experiment) throws
+        -> (teacher: DistillationTeacher, fitSeconds: Double, precomputeSeconds: Double) {
+        let teacher: DistillationTeacher
+        var fitSeconds = 0.0, precomputeSeconds = 0.0
+        let role = targetStage ? "the target stage's teacher" : "the teacher"
+        switch source {
+        case .model(let file):
+            let matrix = try teacherMatrix(file, experiment: experiment)
+            teacher = DistillationTeacher(itemMatrix: matrix, weight: weight, activation: activation, threads: splitOptions.threads)
+            note("distilling from \(file) (d = \(matrix.columns)) with weight \(weight)" + (targetStage ? " in the target stage" : ""))
+        case .ease(let lambda):
+            note(String(format: "fitting EASE (lambda %g) on the %d training users x %d items as %@: a few minutes",
+                        Double(lambda), experiment.train.rows, experiment.train.columns, role))
+            let started = Date()
+            let ease = try EASE(interactions: experiment.train, lambda: lambda, threads: splitOptions.threads)
+            fitSeconds = Date().timeIntervalSince(started)
+            teacher = DistillationTeacher(itemItemWeights: ease.weights, weight: weight, activation: activation,
+                                          threads: splitOptions.threads)
+            note(String(format: "distilling from EASE (lambda %g, fitted on the %d training users in %.1f s) with weight %g%@",
+                        Double(lambda), experiment.train.rows, fitSeconds, weight, targetStage ? " in the target stage" : ""))
+        }
+        let started = Date()
+        let gigabytes = Double(teacher.precomputedBytes(users: experiment.train.rows)) / 1e9
+        if teacher.precomputeTargetsIfUseful(of: experiment.train, inputDropout: inputDropout) {
+            precomputeSeconds = Date().timeIntervalSince(started)
+            note(String(format: "the teacher's targets of the %d training users: %.1f s, %.1f GB", experiment.train.rows,
+                        precomputeSeconds, gigabytes))
+        } else if inputDropout == 0 {
+            note(String(format: "the teacher's targets of every training user would take %.1f GB: computed per batch instead", gigabytes))
+        }
+        return (teacher, fitSeconds, precomputeSeconds)
     }
 
     func sparsificationSchedule(dimension: Int) throws -> SparsificationSchedule {
@@ -149,10 +232,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        for path in [output, splitOptions.report].compactMap({ $0 }) {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
+        for path in [output, splitOptions.report].compactMap({ $0 }) { try makeFolder(of: path) }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
                                         validationUsers: validationUsers, seed: splitOptions.seed, threads: splitOptions.threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
@@ -168,44 +248,18 @@ struct TrainCommand: ParsableCommand {
             startingMatrix = try WarmStart.itemMatrix(of: loaded, file: fromModel, itemIDs: experiment.dataset.itemIDs)
             note("starting from \(fromModel): \(loaded.itemCount) items, d = \(loaded.embedding.dimension), \(loaded.embedding.nonzerosPerRow) nonzeros per row")
         }
-        // The teacher of a distilled run, rows in the data's item order.
-        var teacher: DistillationTeacher?
-        // Fitting the teacher (EASE) and precomputing its targets: part of the training's cost.
+        // The teachers of a distilled run (rows in the data's item order), built when their stages begin so that
+        // only one holds its targets at a time. A saved model for the target stage is checked now: a bad one fails
+        // before the earlier stages run.
+        let trunkTeacherSource = distillFrom.map { TeacherSource.model($0) } ?? distillFromEase.map { TeacherSource.ease($0) }
+        let targetTeacherSource = targetDistillFrom.map { TeacherSource.model($0) }
+            ?? targetDistillFromEase.map { TeacherSource.ease($0) }
+        if case .model(let file)? = targetTeacherSource { _ = try teacherMatrix(file, experiment: experiment) }
+        // Fitting the teachers (EASE) and precomputing their targets: part of the training's cost.
         var teacherFitSeconds = 0.0, teacherPrecomputeSeconds = 0.0
-        var teacherSeconds: Double { teacherFitSeconds + teacherPrecomputeSeconds }
-        if distillFrom != nil || distillFromEase != nil {
-            let distiller: DistillationTeacher
-            if let distillFrom {
-                let loaded = try ModelFile.read(from: distillFrom, threads: splitOptions.threads).model
-                guard case .dense = loaded.embedding else {
-                    throw ValidationError("\(distillFrom): a teacher must be a dense model (--distill-from); this one has \(loaded.embedding.nonzerosPerRow) nonzeros per row")
-                }
-                let matrix = try WarmStart.itemMatrix(of: loaded, file: distillFrom, itemIDs: experiment.dataset.itemIDs)
-                distiller = DistillationTeacher(itemMatrix: matrix, weight: distillWeight, activation: activation, threads: splitOptions.threads)
-                note("distilling from \(distillFrom) (d = \(matrix.columns)) with weight \(distillWeight)")
-            } else {
-                let lambda = distillFromEase!
-                note(String(format: "fitting EASE (lambda %g) on the %d training users x %d items as the teacher: a few minutes",
-                            Double(lambda), experiment.train.rows, experiment.train.columns))
-                let started = Date()
-                let ease = try EASE(interactions: experiment.train, lambda: lambda, threads: splitOptions.threads)
-                teacherFitSeconds = Date().timeIntervalSince(started)
-                distiller = DistillationTeacher(itemItemWeights: ease.weights, weight: distillWeight, activation: activation,
-                                                threads: splitOptions.threads)
-                note(String(format: "distilling from EASE (lambda %g, fitted on the %d training users in %.1f s) with weight %g",
-                            Double(lambda), experiment.train.rows, teacherFitSeconds, distillWeight))
-            }
-            // Each training user's targets once (2 B per user and item) instead of a teacher product per batch.
-            let started = Date()
-            let gigabytes = Double(distiller.precomputedBytes(users: experiment.train.rows)) / 1e9
-            if distiller.precomputeTargetsIfUseful(of: experiment.train, inputDropout: inputDropout) {
-                teacherPrecomputeSeconds = Date().timeIntervalSince(started)
-                note(String(format: "the teacher's targets of the %d training users: %.1f s, %.1f GB", experiment.train.rows,
-                            teacherPrecomputeSeconds, gigabytes))
-            } else if inputDropout == 0 {
-                note(String(format: "the teacher's targets of every training user would take %.1f GB: computed per batch instead", gigabytes))
-            }
-            teacher = distiller
+        var targetTeacherFitSeconds = 0.0, targetTeacherPrecomputeSeconds = 0.0
+        var teacherSeconds: Double {
+            teacherFitSeconds + teacherPrecomputeSeconds + targetTeacherFitSeconds + targetTeacherPrecomputeSeconds
         }
         let dimension: Int
         if model == .compressedELSA, let startingMatrix {
@@ -287,7 +341,6 @@ struct TrainCommand: ParsableCommand {
                                                 carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                                 initial: initial)
             let regrowth = regrowFraction > 0 ? PatternRegrowth(fraction: regrowFraction, batches: regrowBatches) : nil
-            trainer.teacher = teacher
             let learningRateDecay = decayLearningRateTo < 1 ? StageLearningRateDecay(floor: decayLearningRateTo) : nil
             let weightAveraging = averageLastEpochs > 0 ? StageWeightAveraging(epochs: averageLastEpochs) : nil
             trainer.regrowth = regrowth
@@ -312,12 +365,18 @@ struct TrainCommand: ParsableCommand {
                     throw CheckpointError.otherRun(file: file, reason: reason + "; it is a trunk of this run with another teacher: "
                                                    + "continue it as a fork with --fork-from \(file) --checkpoint NEW-FILE")
                 }
-                trainer.teacher = teacher
                 secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
                 note("\(source.verb) the checkpoint \(source.path): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
             }
             if let forkFrom { extra["forkedFrom"] = forkFrom }
+            // The run's teacher, unless only the target stage is left and it has a teacher of its own.
+            let targetStage = plan.stages.count - 1
+            if let trunkTeacherSource, trainer.stagesDone < targetStage || targetTeacherSource == nil {
+                let built = try buildTeacher(trunkTeacherSource, weight: distillWeight, targetStage: false, experiment: experiment)
+                trainer.teacher = built.teacher
+                (teacherFitSeconds, teacherPrecomputeSeconds) = (built.fitSeconds, built.precomputeSeconds)
+            }
             var eta = RunETA(plannedKs: plan.stages.flatMap { Array(repeating: $0.k, count: $0.epochs) }, dimension: dimension,
                              densePathFraction: densePathFraction, evaluations: validation == nil ? 0 : plan.stages.last!.epochs)
             eta.restore(trainer.history)
@@ -325,7 +384,14 @@ struct TrainCommand: ParsableCommand {
             var lastCheckpoint = Date()
             for index in trainer.stagesDone..<plan.stages.count {
                 // Validation after each epoch at the target k (the last stage).
-                let atTarget = index == plan.stages.count - 1
+                let atTarget = index == targetStage
+                if atTarget, let targetTeacherSource {
+                    trainer.teacher = nil  // releases the earlier stages' teacher and its targets first
+                    let built = try buildTeacher(targetTeacherSource, weight: targetDistillWeight ?? distillWeight,
+                                                 targetStage: true, experiment: experiment)
+                    trainer.teacher = built.teacher
+                    (targetTeacherFitSeconds, targetTeacherPrecomputeSeconds) = (built.fitSeconds, built.precomputeSeconds)
+                }
                 let trainerNow = trainer
                 trainer.runStage(index, on: experiment.train, observer: progress, afterEpoch: atTarget ? validation.map { tracker in
                     { epoch in
@@ -354,7 +420,17 @@ struct TrainCommand: ParsableCommand {
             }
             if let learningRateDecay { extra["decayLearningRateTo"] = "\(learningRateDecay.floor)" }
             if let weightAveraging { extra["averageLastEpochs"] = "\(weightAveraging.epochs)" }
-            if teacher != nil {
+            if let targetTeacherSource {
+                extra["targetDistillWeight"] = "\(targetDistillWeight ?? distillWeight)"
+                switch targetTeacherSource {
+                case .model(let file): extra["targetDistillFrom"] = file
+                case .ease(let lambda):
+                    extra.merge(["targetDistillFromEase": "\(lambda)",
+                                 "targetDistillFitSeconds": String(format: "%.1f", targetTeacherFitSeconds)]) { $1 }
+                }
+                extra["targetDistillPrecomputeSeconds"] = String(format: "%.1f", targetTeacherPrecomputeSeconds)
+            }
+            if trunkTeacherSource != nil {
                 extra.merge(["distillWeight": "\(distillWeight)",
                              "distillPrecomputeSeconds": String(format: "%.1f", teacherPrecomputeSeconds)]) { $1 }
                 if let distillFrom { extra["distillFrom"] = distillFrom }
