@@ -25,7 +25,9 @@ let package = Package(
         /// Typed wrappers over CBLAS/LAPACKE and the dense row-major matrix. The only module that imports `_COpenBLAS`.
         .target(name: "ELSALinearAlgebra", dependencies: ["_COpenBLAS"]),
         /// CSR matrices, row-wise top-k pruning and the fixed-pattern kernels of sparse training.
-        .target(name: "ELSASparse", dependencies: ["ELSALinearAlgebra"]),
+        .target(name: "ELSASparse", dependencies: ["ELSALinearAlgebra", "ELSAKernelsC"]),
+        /// AVX2 + FMA forms of panel kernels, chosen at run time where the CPU has them.
+        .target(name: "ELSAKernelsC"),
         /// Interaction readers, preprocessing, the binary cache and the planted synthetic generator.
         .target(name: "ELSAData", dependencies: ["ELSASparse"]),
         /// Strong-generalization split, folds, top-K selection and ranking metrics.

@@ -73,8 +73,13 @@ extension FixedPatternEmbedding {
                                    lanes: lanes, into: staged)
                         for r in 0..<chunkCount {
                             let rowStart = Int(outputItems[chunkStart + r]) * perRow
-                            Panel.dot(left: Panel.load(staged + r * Panel.width, lanes: Panel.width), entryCount: perRow,
-                                      rows: latents + rowStart, panel: panel, laneSums: laneSums, sums: gradient + rowStart)
+                            if Panel.nativeKernels {
+                                Panel.nativeDot(left: staged + r * Panel.width, entryCount: perRow, rows: latents + rowStart,
+                                                panel: panel, sums: gradient + rowStart)
+                            } else {
+                                Panel.dot(left: Panel.load(staged + r * Panel.width, lanes: Panel.width), entryCount: perRow,
+                                          rows: latents + rowStart, panel: panel, laneSums: laneSums, sums: gradient + rowStart)
+                            }
                         }
                     }
                 }

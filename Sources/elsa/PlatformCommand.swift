@@ -31,5 +31,7 @@ struct PlatformCommand: ParsableCommand {
         let gemm = DensePathSwitch.hasFullWidthAVX512GEMM(coreType: core, cpu: cpu) ? "AVX-512"
             : DensePathSwitch.hasAVX512GEMM(coreType: core) ? "AVX-512 run as 256-bit halves" : "AVX2 or older"
         print("compressed-elsa dense path: stages with k > \(DensePathSwitch.current) d (GEMM kernels: \(gemm); --dense-path-fraction)")
+        print("sparse kernels: output gradient's sampled dot in "
+              + (FixedPatternEmbedding.usesNativeKernels ? "C with AVX2 + FMA" : "Swift (no AVX2 + FMA, or ELSA_SWIFT_KERNELS set)"))
     }
 }
