@@ -201,8 +201,8 @@ import Testing
     @Test func killedRunResumesToTheUninterruptedModel() throws {
         let folder = try WorkFolder()
         defer { folder.remove() }
-        // The long target stage (100 epochs, a second or more) leaves time to kill the run after a checkpoint.
-        let options = Self.smallRun + ["--target-epochs", "100", "--checkpoint-minutes", "0"]
+        // The long target stage (200 epochs, two seconds or more) leaves time to kill the run after a checkpoint.
+        let options = Self.smallRun + ["--target-epochs", "200", "--checkpoint-minutes", "0"]
         let whole = try ELSAExecutable.run(options + ["--output", "whole.model"], in: folder.url)
         #expect(whole.status == 0, "\(whole.errors)")
 
@@ -252,7 +252,7 @@ import Testing
     @Test func targetStageTeacherEqualsTrunkAndFork() throws {
         let folder = try WorkFolder()
         defer { folder.remove() }
-        let options = Self.smallRun + ["--target-epochs", "60", "--checkpoint-minutes", "0", "--distill-from-ease", "20"]
+        let options = Self.smallRun + ["--target-epochs", "200", "--checkpoint-minutes", "0", "--distill-from-ease", "20"]
         let targetTeacher = ["--target-distill-from-ease", "50", "--target-distill-weight", "0.8"]
         let single = try ELSAExecutable.run(options + targetTeacher + ["--output", "single.model", "--report", "single.json"],
                                             in: folder.url)
@@ -273,7 +273,7 @@ import Testing
         #expect(process.terminationReason == .uncaughtSignal, "the trunk ended before it could be killed")
         let trunk = try folder.contents("trunk.ckpt")
 
-        let fork = try ELSAExecutable.run(Self.smallRun + ["--target-epochs", "60", "--distill-from-ease", "50", "--distill-weight", "0.8",
+        let fork = try ELSAExecutable.run(Self.smallRun + ["--target-epochs", "200", "--distill-from-ease", "50", "--distill-weight", "0.8",
                                                            "--fork-from", "trunk.ckpt", "--checkpoint", "fork.ckpt",
                                                            "--output", "fork.model"], in: folder.url)
         #expect(fork.status == 0, "\(fork.errors)")
