@@ -58,7 +58,6 @@ void NAME(const float *left, long count, const INDEX *rows, const float *panel, 
 ELSA_PANEL_DOT(elsa_panel_dot_u16, uint16_t)
 ELSA_PANEL_DOT(elsa_panel_dot_i32, int32_t)
 
-
 #else
 
 int elsa_kernels_have_avx2_fma(void) { return 0; }

@@ -160,23 +160,19 @@ enum Panel {
     /// `ELSA_SWIFT_KERNELS` is not set in the environment.
     static let nativeKernels = elsa_kernels_have_avx2_fma() != 0 && ProcessInfo.processInfo.environment["ELSA_SWIFT_KERNELS"] == nil
 
-    /// `rows` as the 16-bit or the 32-bit pattern indices that it is (`withPanelIndices`), for the C kernels.
-    @inline(__always)
-    static func typed<Index: FixedWidthInteger, R>(_ rows: UnsafePointer<Index>, narrow: (UnsafePointer<UInt16>) -> R,
-                                                   wide: (UnsafePointer<Int32>) -> R) -> R {
-        let raw = UnsafeRawPointer(rows)
-        if Index.self == UInt16.self { return narrow(raw.assumingMemoryBound(to: UInt16.self)) }
-        precondition(Index.self == Int32.self, "panel indices are UInt16 or Int32")
-        return wide(raw.assumingMemoryBound(to: Int32.self))
-    }
-
     /// `dot` in C with AVX2 + FMA: each group of eight entries is reduced in registers (see `dot` for why the
-    /// Swift form stages them). `left` is the 32 lanes of a staged row. Only when `nativeKernels`.
+    /// Swift form stages them). `left` is the 32 lanes of a staged row; `rows` are the 16-bit or the 32-bit
+    /// pattern indices (`withPanelIndices`). Only when `nativeKernels`.
     @inline(__always)
     static func nativeDot<Index: FixedWidthInteger>(left: UnsafePointer<Float>, entryCount: Int, rows: UnsafePointer<Index>,
                                                      panel: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>) {
-        typed(rows, narrow: { elsa_panel_dot_u16(left, entryCount, $0, panel, sums) },
-              wide: { elsa_panel_dot_i32(left, entryCount, $0, panel, sums) })
+        let raw = UnsafeRawPointer(rows)
+        if Index.self == UInt16.self {
+            elsa_panel_dot_u16(left, entryCount, raw.assumingMemoryBound(to: UInt16.self), panel, sums)
+        } else {
+            precondition(Index.self == Int32.self, "panel indices are UInt16 or Int32")
+            elsa_panel_dot_i32(left, entryCount, raw.assumingMemoryBound(to: Int32.self), panel, sums)
+        }
     }
 
     /// Entries whose eight-lane partial sums are staged together by `dot` (2 KB, stays in L1).

@@ -122,31 +122,11 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("\(fromModel): no such model file (--from-model)")
         }
         if fromModel != nil && model == .elsa { throw ValidationError("--from-model is for --model compressed-elsa or compressae") }
-        if let distillFrom {
-            if model != .compressedELSA { throw ValidationError("--distill-from is for --model compressed-elsa") }
-            if !FileManager.default.fileExists(atPath: distillFrom) { throw ValidationError("\(distillFrom): no such model file (--distill-from)") }
-        }
-        if let distillFromEase {
-            if model != .compressedELSA { throw ValidationError("--distill-from-ease is for --model compressed-elsa") }
-            if distillFrom != nil { throw ValidationError("--distill-from and --distill-from-ease name two teachers: give one") }
-            if !(distillFromEase > 0) { throw ValidationError("--distill-from-ease must be a positive lambda, got \(distillFromEase)") }
-        }
+        try validateTeacher("distill-from", file: distillFrom, ease: distillFromEase,
+                            twoTeachers: "--distill-from and --distill-from-ease name two teachers: give one")
         if !(distillWeight >= 0 && distillWeight <= 1) { throw ValidationError("--distill-weight must be between 0 and 1, got \(distillWeight)") }
-        if let targetDistillFrom {
-            if model != .compressedELSA { throw ValidationError("--target-distill-from is for --model compressed-elsa") }
-            if !FileManager.default.fileExists(atPath: targetDistillFrom) {
-                throw ValidationError("\(targetDistillFrom): no such model file (--target-distill-from)")
-            }
-        }
-        if let targetDistillFromEase {
-            if model != .compressedELSA { throw ValidationError("--target-distill-from-ease is for --model compressed-elsa") }
-            if targetDistillFrom != nil {
-                throw ValidationError("--target-distill-from and --target-distill-from-ease name two teachers for the target stage: give one")
-            }
-            if !(targetDistillFromEase > 0) {
-                throw ValidationError("--target-distill-from-ease must be a positive lambda, got \(targetDistillFromEase)")
-            }
-        }
+        try validateTeacher("target-distill-from", file: targetDistillFrom, ease: targetDistillFromEase,
+                            twoTeachers: "--target-distill-from and --target-distill-from-ease name two teachers for the target stage: give one")
         if let targetDistillWeight {
             if targetDistillFrom == nil && targetDistillFromEase == nil {
                 throw ValidationError("--target-distill-weight needs --target-distill-from or --target-distill-from-ease")
@@ -164,6 +144,19 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--fork-from and --checkpoint name the same file; the trunk is only read")
             }
             if !FileManager.default.fileExists(atPath: forkFrom) { throw ValidationError("\(forkFrom): no such checkpoint (--fork-from)") }
+        }
+    }
+
+    /// Checks one teacher's options, `--FLAG FILE` and `--FLAG-ease LAMBDA` (at most one of them).
+    func validateTeacher(_ flag: String, file: String?, ease: Float?, twoTeachers: String) throws {
+        if let file {
+            if model != .compressedELSA { throw ValidationError("--\(flag) is for --model compressed-elsa") }
+            if !FileManager.default.fileExists(atPath: file) { throw ValidationError("\(file): no such model file (--\(flag))") }
+        }
+        if let ease {
+            if model != .compressedELSA { throw ValidationError("--\(flag)-ease is for --model compressed-elsa") }
+            if file != nil { throw ValidationError(twoTeachers) }
+            if !(ease > 0) { throw ValidationError("--\(flag)-ease must be a positive lambda, got \(ease)") }
         }
     }
 
