@@ -36,6 +36,8 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     /// row-normalized weights (see `StageWeightAveraging`; not in the paper; not with `validationUsers`, which
     /// choose the final model too). nil: the last epoch's weights, absent from the fingerprint.
     public var averageLastEpochs: Int?
+    /// How every ELSA training of the study starts; nil: `Initialization.default` (the reference's warm step).
+    public var initialization: Initialization?
 
     /// The regrowth of the study's sparse schedules, or nil.
     public var regrowth: PatternRegrowth? {

@@ -125,12 +125,15 @@ public final class BenchStudy {
         var users: Int
         var items: Int
         var interactions: Int
+        /// Always stored, so that a study recorded before initializations were chosen (Xavier) is not reused.
+        var initialization: Initialization
     }
 
     var fingerprint: Fingerprint {
         let data = experiment.dataset
         return Fingerprint(preset: preset, seed: seed, testUsers: experiment.split.testUsers.count, dataset: experiment.source.name,
-                           users: data.userCount, items: data.itemCount, interactions: data.interactionCount)
+                           users: data.userCount, items: data.itemCount, interactions: data.interactionCount,
+                           initialization: preset.initialization ?? .default)
     }
 
     /// Finished runs are reused only by a study with the same fingerprint (`runs/study.json`).
@@ -188,7 +191,7 @@ public final class BenchStudy {
         TrainingConfiguration(dimension: dimension, epochs: epochs, batchSize: preset.batchSize, maxOutput: preset.maxOutput,
                               optimizer: NadamConfiguration(learningRate: preset.learningRate ?? NadamConfiguration().learningRate),
                               activation: preset.activation ?? .relu6, threads: threads, seed: seed,
-                              inputDropout: preset.inputDropout ?? 0)
+                              inputDropout: preset.inputDropout ?? 0, initialization: preset.initialization ?? .default)
     }
 
     private func runEASE() throws {
@@ -331,7 +334,7 @@ public final class BenchStudy {
                 log("  checkpoint \(path) not used: \(error)")
             }
         }
-        let trainer = resumed ?? DenseELSATrainer(itemCount: items, configuration: configuration)
+        let trainer = resumed ?? DenseELSATrainer(initializingOn: experiment.train, configuration: configuration)
         let progress = BenchProgress(study: self, label: id, totalEpochs: configuration.epochs)
         progress.restore(trainer.history)
         var lastCheckpoint = Date()
@@ -367,7 +370,8 @@ public final class BenchStudy {
             throw BenchError.unavailable("validation users (each run keeps its best epoch) and weight averaging both choose "
                                          + "a sparse run's final model; the preset sets both")
         }
-        let initial = XavierInitializer.matrix(rows: items, columns: preset.dimension, seed: seed)
+        let initial = InitialMatrix.make(for: experiment.train,
+                                         configuration: configuration(dimension: preset.dimension, epochs: preset.epochsPerStage))
         var teacher: DistillationTeacher?
         var teacherSeconds = 0.0   // precomputing the teacher's targets, counted into every distilled run's training time
         func distillationTeacher() -> DistillationTeacher? {

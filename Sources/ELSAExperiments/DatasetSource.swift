@@ -59,6 +59,9 @@ extension DatasetSource {
     /// - Throws: `DataError` naming the file and line of bad input.
     public func load() throws -> LoadedDataset {
         let start = Date()
+        if let cachePath, FileManager.default.fileExists(atPath: cachePath), !InteractionCache.looksLikeCache(atPath: cachePath) {
+            throw DataError.cannotRead(file: cachePath, reason: "exists and is not an interaction cache; --cache would overwrite it: name another file")
+        }
         if isSynthetic {
             let generated = SyntheticData.generate(synthetic)
             let d = generated.dataset

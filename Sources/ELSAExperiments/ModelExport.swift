@@ -31,9 +31,14 @@ public enum ModelExport {
             }
             try writeNPZ(matrix, to: path)
         }
-        let idPath = URL(fileURLWithPath: path).deletingPathExtension().path + ".items.txt"
+        let idPath = idFilePath(for: path)
         try AtomicFile.write(model.itemIDs.joined(separator: "\n") + "\n", to: idPath)
         return idPath
+    }
+
+    /// The item-id file written beside an export to `path`: its extension replaced by `.items.txt`.
+    public static func idFilePath(for path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().path + ".items.txt"
     }
 
     static func writeNPZ(_ matrix: CSRMatrix, to path: String) throws {

@@ -72,6 +72,20 @@ public enum BLAS {
         cblas_sdot(blasint(count), x, 1, y, 1)
     }
 
+    /// Whether every one of `count` elements is finite: the sum of magnitudes (`sasum`, in chunks that
+    /// fit its index type) is finite exactly when no element is NaN or infinite, unless the finite
+    /// elements themselves sum past Float's range (3.4e38), which no trained weight matrix does.
+    public static func allFinite(count: Int, _ x: UnsafePointer<Float>) -> Bool {
+        let chunk = 1 << 30
+        var start = 0
+        while start < count {
+            let length = min(chunk, count - start)
+            if !cblas_sasum(blasint(length), x + start, 1).isFinite { return false }
+            start += length
+        }
+        return true
+    }
+
     /// x *= alpha over `count` elements.
     @inlinable
     public static func scale(count: Int, alpha: Float, x: UnsafeMutablePointer<Float>) {

@@ -27,6 +27,9 @@ public final class CompressedELSATrainer {
     /// The one original random matrix (items x d).
     public let initial: DenseMatrix
     public internal(set) var history: [EpochReport] = []
+    /// Why training stopped early (a non-finite loss or weight), or nil. Once set, `runStage` does nothing:
+    /// the weights are those of the failed step, and no model should be saved from them.
+    public internal(set) var failure: TrainingFailure?
     /// Seconds per stage and whether it ran on the dense path.
     public internal(set) var stageLog: [(k: Int, dense: Bool, seconds: Double)] = []
 
@@ -96,6 +99,7 @@ public final class CompressedELSATrainer {
                          on interactions: CSRMatrix, observer: TrainingObserver? = nil,
                          afterEpoch: ((Int) -> [String: Double]?)? = nil) {
         precondition(interactions.columns == itemCount, "data has \(interactions.columns) items, the model \(itemCount)")
+        if failure != nil { return }
         let stage = schedule.stages[index]
         let k = overrideK ?? stage.k
         let epochs = overrideEpochs ?? stage.epochs
@@ -105,6 +109,22 @@ public final class CompressedELSATrainer {
             let regrows = regrowth.map { $0.count(k: k, dimension: dimension, after: 1, of: epochs) != nil } ?? false
             enterStage(k: k, first: stagesDone == 0, regrows: regrows)
             stagesDone += 1
+            if configuration.preStageStep, epochs > 0,
+               let first = EpochRunner.leadingBatches(1, epoch: history.count + 1, of: interactions, configuration: configuration,
+                                                      stream: EpochRunner.preStageStream).first {
+                switch weights {
+                case .dense(var matrix, let mask):
+                    weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // no copy on write
+                    _ = denseStep.run(batch: first, parameters: &matrix, optimizer: optimizer, activation: configuration.activation,
+                                  mask: mask, teacher: teacher?.targets(for: first))
+                    weights = .dense(matrix, mask: mask)
+                case .sparse(var embedding):
+                    weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
+                    _ = sparseStep.run(batch: first, weights: &embedding, optimizer: optimizer, activation: configuration.activation,
+                                   teacher: teacher?.targets(for: first))
+                    weights = .sparse(embedding)
+                }
+            }
             var isDense = false
             // Running sum of the row-normalized weights of the epochs averaged so far, aligned with the pattern.
             var averaged: (sum: [Float], epochs: Int)?
@@ -113,26 +133,33 @@ public final class CompressedELSATrainer {
                 let rateScale = learningRateDecay?.scale(epoch: epochOfStage, of: epochs)
                 optimizer.learningRateScale = rateScale ?? 1
                 let report: EpochReport
+                let failed: TrainingFailure?
                 switch weights {
                 case .dense(var matrix, let mask):
                     isDense = true
                     weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // drop the extra reference: no copy on write
-                    report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
-                                             k: k, stage: index, observer: observer) { batch in
-                        denseStep.run(batch: batch, parameters: &matrix, optimizer: optimizer,
-                                      activation: configuration.activation, mask: mask, teacher: teacher?.targets(for: batch))
+                    (report, failed) = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
+                                                       k: k, stage: index, observer: observer) { batch in
+                        let loss = denseStep.run(batch: batch, parameters: &matrix, optimizer: optimizer,
+                                                 activation: configuration.activation, mask: mask, teacher: teacher?.targets(for: batch))
+                        return (loss, matrix.storage.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) })
                     }
                     weights = .dense(matrix, mask: mask)
                 case .sparse(var embedding):
                     weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
-                    report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
-                                             k: k, stage: index, observer: observer) { batch in
-                        sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer, activation: configuration.activation,
-                                       teacher: teacher?.targets(for: batch))
+                    (report, failed) = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
+                                                       k: k, stage: index, observer: observer) { batch in
+                        let loss = sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer,
+                                                  activation: configuration.activation, teacher: teacher?.targets(for: batch))
+                        return (loss, embedding.values.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) })
                     }
                     weights = .sparse(embedding)
                 }
                 optimizer.learningRateScale = 1
+                if let failed {
+                    failure = failed
+                    return
+                }
                 var finished = report
                 finished.learningRate = rateScale.map { Double(configuration.optimizer.learningRate) * $0 }
                 finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
@@ -186,6 +213,7 @@ public final class CompressedELSATrainer {
         twin.history = history
         twin.stageLog = stageLog
         twin.stagesDone = stagesDone
+        twin.failure = failure
         return twin
     }
 

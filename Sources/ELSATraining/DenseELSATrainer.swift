@@ -10,12 +10,24 @@ public final class DenseELSATrainer {
     public private(set) var parameters: DenseMatrix
     public private(set) var optimizer: Nadam
     public internal(set) var history: [EpochReport] = []
+    /// Why training stopped early (a non-finite loss or weight), or nil. Once set, `train` does nothing: the
+    /// weights are those of the failed step, and no model should be saved from them.
+    public internal(set) var failure: TrainingFailure?
     private let step: DenseTrainingStep
 
     /// Seconds spent in sgemm calls so far.
     public var gemmSeconds: Double { step.gemmSeconds }
 
-    /// Starts from a Xavier-uniform matrix seeded with `configuration.seed`.
+    /// Starts from the matrix `configuration.initialization` asks for on the items of `interactions`
+    /// (users x items): by default Xavier followed by the reference's warm step on epoch 1's first batch.
+    public convenience init(initializingOn interactions: CSRMatrix, configuration: TrainingConfiguration) {
+        precondition(interactions.columns > 0 && configuration.dimension > 0,
+                     "training needs items and a dimension, got \(interactions.columns) items and d = \(configuration.dimension)")
+        self.init(parameters: InitialMatrix.make(for: interactions, configuration: configuration), configuration: configuration)
+    }
+
+    /// Starts from a Xavier-uniform matrix seeded with `configuration.seed`, whatever
+    /// `configuration.initialization` says (a warm start needs the data: `init(initializingOn:configuration:)`).
     public init(itemCount: Int, configuration: TrainingConfiguration) {
         precondition(itemCount > 0 && configuration.dimension > 0,
                      "training needs items and a dimension, got \(itemCount) items and d = \(configuration.dimension)")
@@ -50,17 +62,31 @@ public final class DenseELSATrainer {
     /// Trains `epochs` epochs (default: the configuration's) on `interactions` (users x items).
     /// `afterEpoch` runs after each epoch with its number (the trainer holds that epoch's weights);
     /// metrics it returns are stored as the epoch's `validation` before the observer hears of the epoch.
+    /// A non-finite loss or weight stops the training and sets `failure` (the failed epoch is not in `history`).
     public func train(_ interactions: CSRMatrix, epochs: Int? = nil, observer: TrainingObserver? = nil,
                       afterEpoch: ((Int) -> [String: Double]?)? = nil) {
         precondition(interactions.columns == parameters.rows,
                      "data has \(interactions.columns) items, the model \(parameters.rows)")
         let total = epochs ?? configuration.epochs
         BLASThreads.with(configuration.threads) {
-            for _ in 0..<total {
+            if configuration.preStageStep, history.isEmpty, optimizer.iterations == 0, total > 0,
+               let first = EpochRunner.leadingBatches(1, epoch: 1, of: interactions, configuration: configuration,
+                                                      stream: EpochRunner.preStageStream).first {
+                _ = step.run(batch: first, parameters: &parameters, optimizer: optimizer, activation: configuration.activation)
+            }
+            for _ in 0..<total where failure == nil {
                 let epoch = history.count + 1
-                let report = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
-                                             k: parameters.columns, stage: 0, observer: observer) { batch in
-                    step.run(batch: batch, parameters: &parameters, optimizer: optimizer, activation: configuration.activation)
+                if configuration.optimizerResetEpochs > 0, epoch > 1, (epoch - 1) % configuration.optimizerResetEpochs == 0 {
+                    optimizer.reset()
+                }
+                let (report, failed) = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
+                                                       k: parameters.columns, stage: 0, observer: observer) { batch in
+                    let loss = step.run(batch: batch, parameters: &parameters, optimizer: optimizer, activation: configuration.activation)
+                    return (loss, parameters.storage.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) })
+                }
+                if let failed {
+                    failure = failed
+                    return
                 }
                 var finished = report
                 finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
@@ -73,35 +99,5 @@ public final class DenseELSATrainer {
     /// The trained model (row-normalized item matrix).
     public func model(itemIDs: [String]) -> ELSAModel {
         ELSAModel(embedding: .dense(parameters), itemIDs: itemIDs, threads: configuration.threads)
-    }
-}
-
-/// One pass over the users in seeded batches, shared by dense and sparse trainers.
-enum EpochRunner {
-    static func run(epoch: Int, interactions: CSRMatrix, configuration: TrainingConfiguration, k: Int, stage: Int,
-                    observer: TrainingObserver?, step: (TrainingBatch) -> Double) -> EpochReport {
-        let start = ContinuousClock.now
-        let schedule = BatchSchedule(users: interactions.rows, batchSize: configuration.batchSize,
-                                     seed: configuration.seed, epoch: epoch)
-        var generator = SeededGenerator(seed: configuration.seed, stream: 0xBA7C4 &+ UInt64(epoch))
-        // A stream of its own, so that runs without dropout draw exactly what they drew before it existed.
-        var dropoutGenerator = SeededGenerator(seed: configuration.seed, stream: 0xD80F_0000 &+ UInt64(epoch))
-        var lossSum = 0.0
-        var counted = 0
-        for (index, users) in schedule.batches.enumerated() {
-            let rows = interactions.selectingRows(users)
-            if rows.nonzeroCount == 0 { continue }
-            let input = configuration.inputDropout > 0
-                ? TrainingBatch.droppingEntries(of: rows, probability: configuration.inputDropout, generator: &dropoutGenerator)
-                : nil
-            var batch = TrainingBatch(rows: rows, inputRows: input, maxOutput: configuration.maxOutput, generator: &generator)
-            batch.users = users
-            lossSum += step(batch)
-            counted += 1
-            observer?.batchFinished(epoch: epoch, batch: index + 1, of: schedule.batches.count, loss: lossSum / Double(counted))
-        }
-        let elapsed = seconds(since: start)
-        return EpochReport(epoch: epoch, loss: counted == 0 ? 0 : lossSum / Double(counted), seconds: elapsed,
-                           k: k, stage: stage, usersPerSecond: Double(interactions.rows) / max(elapsed, 1e-9))
     }
 }

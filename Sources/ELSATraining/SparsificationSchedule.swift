@@ -87,7 +87,9 @@ public struct SparsificationSchedule: Sendable, Equatable, Codable, CustomString
     /// The same stages with `epochs` epochs at the target (the last stage) instead of E: sparse
     /// epochs at small k are cheap, so a run can afford to train the final pattern longer.
     public func withTargetEpochs(_ epochs: Int) throws -> SparsificationSchedule {
-        guard epochs >= 1 else { throw InvalidSchedule(description: "epochs at the target must be at least 1, got \(epochs)") }
+        guard epochs >= 1 && epochs <= Self.maximumEpochs else {
+            throw InvalidSchedule(description: "epochs at the target must be in 1...\(Self.maximumEpochs), got \(epochs)")
+        }
         var list = stages
         list[list.count - 1].epochs = epochs
         return SparsificationSchedule(kind: kind, dimension: dimension, targetNonzeros: targetNonzeros, stages: list)
@@ -119,8 +121,19 @@ public struct SparsificationSchedule: Sendable, Equatable, Codable, CustomString
         }
     }
 
+    /// The largest dimension and epoch counts a schedule accepts: far beyond any real run, small enough that
+    /// a mistyped value is refused at once instead of planning (and allocating) billions of stages.
+    public static let maximumDimension = 1 << 20
+    public static let maximumEpochs = 10_000
+
     private static func check(_ dimension: Int, _ target: Int, _ epochs: Int) throws {
         guard dimension >= 1 else { throw InvalidSchedule(description: "dimension must be at least 1, got \(dimension)") }
+        guard dimension <= maximumDimension else {
+            throw InvalidSchedule(description: "dimension must be at most \(maximumDimension), got \(dimension)")
+        }
+        guard epochs <= maximumEpochs else {
+            throw InvalidSchedule(description: "epochs per stage must be at most \(maximumEpochs), got \(epochs)")
+        }
         guard target >= 1 && target <= dimension else {
             throw InvalidSchedule(description: "target nonzeros must be in 1...\(dimension), got \(target)")
         }

@@ -15,10 +15,20 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// Probability with which each (user, item) of a batch's input is dropped (the targets keep
     /// every item): a denoising regularizer, not in the paper (0: off, the paper's training).
     public var inputDropout: Double = 0
+    /// How the item matrix starts (`InitialMatrix.make`): by default the reference's warm step.
+    public var initialization: Initialization = .default
+    /// One extra step before each stage (a dense run's one stage), with the stage's fresh optimizer, on the first
+    /// batch of the stage's first epoch, which that epoch then visits again: what the authors' script does before
+    /// every `fit`. Off by default (docs/warm-start.md measures it).
+    public var preStageStep: Bool = false
+    /// Dense ELSA: a fresh optimizer every this many epochs (0: never, one optimizer for the run). Nadam's first
+    /// steps after a reset move every weight by about the learning rate (docs/warm-start.md).
+    public var optimizerResetEpochs: Int = 0
 
     public init(dimension: Int = 256, epochs: Int = 10, batchSize: Int = 1024, maxOutput: Int = Int.max,
                 optimizer: NadamConfiguration = NadamConfiguration(), activation: Activation = .relu6,
-                threads: Int = 2, seed: UInt64 = 42, inputDropout: Double = 0) {
+                threads: Int = 2, seed: UInt64 = 42, inputDropout: Double = 0, initialization: Initialization = .default,
+                preStageStep: Bool = false, optimizerResetEpochs: Int = 0) {
         precondition(inputDropout >= 0 && inputDropout < 1, "input dropout must be in [0, 1), got \(inputDropout)")
         self.dimension = dimension
         self.epochs = epochs
@@ -29,13 +39,17 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         self.threads = threads
         self.seed = seed
         self.inputDropout = inputDropout
+        self.initialization = initialization
+        self.preStageStep = preStageStep
+        self.optimizerResetEpochs = optimizerResetEpochs
     }
 
     private enum CodingKeys: String, CodingKey {
-        case dimension, epochs, batchSize, maxOutput, optimizer, activation, threads, seed, inputDropout
+        case dimension, epochs, batchSize, maxOutput, optimizer, activation, threads, seed, inputDropout, initialization, preStageStep, optimizerResetEpochs
     }
 
-    /// Decodes configurations written before `inputDropout` existed as having none.
+    /// Decodes configurations written before `inputDropout` existed as having none, and those written before
+    /// `initialization` existed as Xavier (what they trained from).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         dimension = try container.decode(Int.self, forKey: .dimension)
@@ -47,6 +61,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         threads = try container.decode(Int.self, forKey: .threads)
         seed = try container.decode(UInt64.self, forKey: .seed)
         inputDropout = try container.decodeIfPresent(Double.self, forKey: .inputDropout) ?? 0
+        initialization = try container.decodeIfPresent(Initialization.self, forKey: .initialization) ?? .xavier
+        preStageStep = try container.decodeIfPresent(Bool.self, forKey: .preStageStep) ?? false
+        optimizerResetEpochs = try container.decodeIfPresent(Int.self, forKey: .optimizerResetEpochs) ?? 0
     }
 }
 

@@ -37,7 +37,7 @@ struct DemoCommand: ParsableCommand {
         let ease = try EASE(interactions: experiment.train, lambda: 50, threads: threads)
         add("EASE (lambda 50, dense items x items)", 4 * ease.itemCount, Date().timeIntervalSince(clock), try experiment.evaluate(ease))
         clock = Date()
-        let dense = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration(dimension))
+        let dense = DenseELSATrainer(initializingOn: experiment.train, configuration: configuration(dimension))
         dense.train(experiment.train)
         let full = dense.model(itemIDs: ids)
         let fullSeconds = Date().timeIntervalSince(clock)
@@ -46,7 +46,7 @@ struct DemoCommand: ParsableCommand {
         let schedules = try targets.map { try SparsificationSchedule.exponential(dimension: dimension, targetNonzeros: $0, epochsPerStage: epochsPerStage) }
         clock = Date()
         var sparse: [Int: (ELSAModel, Double)] = [:]
-        ScheduleForks.train(schedules, initial: XavierInitializer.matrix(rows: experiment.dataset.itemCount, columns: dimension, seed: seed),
+        ScheduleForks.train(schedules, initial: InitialMatrix.make(for: experiment.train, configuration: configuration(dimension)),
                             configuration: configuration(dimension), restart: true, interactions: experiment.train) { schedule, trainer in
             sparse[schedule.targetNonzeros] = (trainer.model(itemIDs: ids), trainer.history.reduce(0) { $0 + $1.seconds })
         }
@@ -54,7 +54,7 @@ struct DemoCommand: ParsableCommand {
             let (model, seconds) = sparse[k]!
             add("compressed ELSA k=\(k) (exponential, restart)", model.embedding.bytesPerItem, seconds, try experiment.evaluate(model))
             clock = Date()
-            let small = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration(2 * k))
+            let small = DenseELSATrainer(initializingOn: experiment.train, configuration: configuration(2 * k))
             small.train(experiment.train)
             add("dense ELSA at the same bytes, d=\(2 * k)", 8 * k, Date().timeIntervalSince(clock), try experiment.evaluate(small.model(itemIDs: ids)))
             let pruned = ELSAModel(embedding: .sparse(CSRMatrix.topK(dense: full.embedding.toDense(), k: k)), itemIDs: ids, threads: threads)

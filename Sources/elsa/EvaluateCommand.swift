@@ -32,11 +32,14 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        try OutputPaths.check(inputs: OutputPaths.dataFiles(dataOptions.data).map { ("--data", $0) } + [("--model-file", modelFile)],
+                              outputs: [("--report", splitOptions.report), ("--cache", dataOptions.cache)] + splitFiles(splitOptions))
         if let report = splitOptions.report { try makeFolder(of: report) }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
                                         seed: splitOptions.seed, threads: splitOptions.threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users, \(experiment.folds.count) (user, fold) pairs")
+        try writeSplitIfAsked(experiment, splitOptions)
         var parameters: [String: String] = [:]
         let name: String
         let result: EvaluationResult

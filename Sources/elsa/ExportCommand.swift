@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ELSA
 
 extension ModelExport.Format: ExpressibleByArgument {}
@@ -13,6 +14,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The output file.") var output: String
 
     func run() throws {
+        try OutputPaths.check(inputs: [("--model-file", modelFile)],
+                              outputs: [("--output", output), ("the id file beside --output", ModelExport.idFilePath(for: output))])
         let (model, _) = try ModelFile.read(from: modelFile)
         try makeFolder(of: output)
         let ids = try ModelExport.export(model, format: format, to: output)

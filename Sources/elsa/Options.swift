@@ -4,6 +4,22 @@ import ELSA
 
 extension DataFormat: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
+extension Initialization: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+/// The files `--write-split` writes, as (flag, path) outputs for `OutputPaths.check`.
+func splitFiles(_ options: SplitOptions) -> [(String, String?)] {
+    guard let folder = options.writeSplit else { return [] }
+    return ["items.tsv", "train.tsv", "test.tsv", "validation.tsv"].map { ("--write-split", (folder as NSString).appendingPathComponent($0)) }
+}
+
+/// Writes the experiment's split when `--write-split` asks for it.
+func writeSplitIfAsked(_ experiment: Experiment, _ options: SplitOptions) throws {
+    guard let folder = options.writeSplit else { return }
+    let files = try SplitExport.write(experiment, to: folder)
+    note("split written to \(folder) (\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")))")
+}
 
 /// Where the data comes from and how it is preprocessed.
 struct DataOptions: ParsableArguments {
@@ -37,11 +53,21 @@ struct DataOptions: ParsableArguments {
     @Option(help: "A binary cache file: loaded when it exists, written after preprocessing otherwise.")
     var cache: String?
 
+    /// The largest 0-based column a csv option may name.
+    static let maximumColumn = 4095
+
     func validate() throws {
         if data != DatasetSource.syntheticPath && format == nil && cache == nil {
             throw ValidationError("--format is required with --data \(data) (one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if minUserSupport < 1 || minItemSupport < 1 { throw ValidationError("support minimums must be at least 1") }
+        if !minRating.isFinite { throw ValidationError("--min-rating must be finite, got \(minRating)") }
+        for (flag, column) in [("--user-column", userColumn), ("--item-column", itemColumn), ("--rating-column", ratingColumn),
+                               ("--timestamp-column", timestampColumn)] {
+            if let column, !(0...Self.maximumColumn).contains(column) {
+                throw ValidationError("\(flag) must be in 0...\(Self.maximumColumn), got \(column)")
+            }
+        }
     }
 
     var source: DatasetSource {
@@ -80,10 +106,19 @@ struct SplitOptions: ParsableArguments {
     @Option(help: "Write a JSON report to this file (atomically).")
     var report: String?
 
+    @Option(help: "Write the split (items.tsv, train.tsv, test.tsv and validation.tsv: the training interactions and every test user's folds, with the data's ids) to this folder, for tools in other languages.")
+    var writeSplit: String?
+
     func validate() throws {
         if testUsers < 1 { throw ValidationError("--test-users must be at least 1") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !(1...1024).contains(threads) { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
     }
+}
+
+/// A run that cannot go on: printed as one line, without the usage text of a `ValidationError`.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// An output file's folder could not be made (a file of that name is in the way, no permission).

@@ -45,6 +45,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputPaths.check(inputs: [("--model-file", modelFile), ("--user-items", userItems)], outputs: [("--html", html)])
         let (model, _) = try ModelFile.read(from: modelFile, threads: threads)
         let histories = try UserHistoryFile.read(userItems, itemIDs: model.itemIDs)
         for warning in histories.warnings { note(warning) }

@@ -26,6 +26,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output columns per batch (batch items plus sampled negatives); omit for all items.")
     var maxOutput: Int?
     @Option(help: "Activation on the training prediction: relu or relu6.") var activation: Activation = .relu6
+    @Option(help: "elsa and compressed-elsa: how the item matrix starts: warm-step (Xavier, then one Nadam step with a fresh optimizer on the first batch, as the authors' script does; the default), warm-steps:N (N such steps) or xavier (Xavier as it is).")
+    var initialization: Initialization = .default
+    @Flag(help: ArgumentHelp("elsa and compressed-elsa: one extra step before each stage, with its fresh optimizer, on the first batch of its first epoch (the authors' script does it before every fit).", visibility: .hidden))
+    var preStageStep = false
+    @Option(help: ArgumentHelp("elsa: a fresh optimizer every N epochs (0: one optimizer for the run).", visibility: .hidden))
+    var optimizerResetEpochs: Int = 0
     @Option(help: "elsa and compressed-elsa: drop each item of a training user's input with this probability in every batch (the targets keep them all); a denoising regularizer, not in the paper. 0: off.")
     var inputDropout: Double = 0
 
@@ -81,15 +87,23 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var splitOptions: SplitOptions
 
+    /// The largest learning rate accepted (the paper's is 0.1): anything above diverges at once.
+    static let maximumLearningRate: Float = 100
+
     /// The learning rate of the run: the option, or the model's default.
     var rate: Float { learningRate ?? (model == .compressae ? CompresSAEConfiguration().learningRate : 0.1) }
 
     func validate() throws {
-        if let dimension, dimension < 1 { throw ValidationError("--dimension must be at least 1") }
-        if epochs < 0 { throw ValidationError("--epochs must not be negative") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        let maximumDimension = SparsificationSchedule.maximumDimension, maximumEpochs = SparsificationSchedule.maximumEpochs
+        if let dimension, !(1...maximumDimension).contains(dimension) {
+            throw ValidationError("--dimension must be in 1...\(maximumDimension), got \(dimension)")
+        }
+        if !(0...maximumEpochs).contains(epochs) { throw ValidationError("--epochs must be in 0...\(maximumEpochs), got \(epochs)") }
+        if !(1...(1 << 24)).contains(batchSize) { throw ValidationError("--batch-size must be in 1...\(1 << 24), got \(batchSize)") }
         if let maxOutput, maxOutput < 1 { throw ValidationError("--max-output must be at least 1") }
-        if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if let learningRate, !(learningRate > 0 && learningRate <= Self.maximumLearningRate) {
+            throw ValidationError("--learning-rate must be positive and at most \(Self.maximumLearningRate), got \(learningRate)")
+        }
         if !(inputDropout >= 0 && inputDropout < 1) { throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)") }
         if inputDropout > 0 && model == .compressae { throw ValidationError("--input-dropout is for --model elsa or compressed-elsa") }
         if !(regrowFraction >= 0 && regrowFraction <= 1) { throw ValidationError("--regrow-fraction must be in 0...1, got \(regrowFraction)") }
@@ -103,7 +117,21 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--average-last-epochs must be 0 (off) or at least 2, got \(averageLastEpochs)")
         }
         if averageLastEpochs > 0 && model != .compressedELSA { throw ValidationError("--average-last-epochs is for --model compressed-elsa") }
-        if !(momentumDecayScale >= 0) { throw ValidationError("--momentum-decay-scale must not be negative, got \(momentumDecayScale)") }
+        if !(0...maximumEpochs).contains(optimizerResetEpochs) {
+            throw ValidationError("--optimizer-reset-epochs must be in 0...\(maximumEpochs), got \(optimizerResetEpochs)")
+        }
+        if optimizerResetEpochs > 0 && model != .elsa { throw ValidationError("--optimizer-reset-epochs is for --model elsa") }
+        if (initialization != .default || preStageStep) && model == .compressae { throw ValidationError("--initialization and --pre-stage-step are for --model elsa or compressed-elsa") }
+        if !(momentumDecayScale >= 0 && momentumDecayScale.isFinite) {
+            throw ValidationError("--momentum-decay-scale must be finite and not negative, got \(momentumDecayScale)")
+        }
+        if !(densePathFraction >= 0 && densePathFraction <= 1) {
+            throw ValidationError("--dense-path-fraction must be in 0...1, got \(densePathFraction)")
+        }
+        if !(1...100_000).contains(regrowBatches) && regrowBatches != PatternRegrowth.defaultBatches {
+            throw ValidationError("--regrow-batches must be in 1...100000, got \(regrowBatches)")
+        }
+        if averageLastEpochs > maximumEpochs { throw ValidationError("--average-last-epochs must be at most \(maximumEpochs), got \(averageLastEpochs)") }
         if model == .compressedELSA && fromModel == nil { _ = try sparsificationSchedule(dimension: dimension ?? 256) }
         if model == .compressae {
             if fromModel == nil { throw ValidationError("--model compressae needs --from-model, the dense model to compress") }
@@ -135,7 +163,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--target-distill-weight must be between 0 and 1, got \(targetDistillWeight)")
             }
         }
-        if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
+        if !(checkpointMinutes >= 0 && checkpointMinutes.isFinite) { throw ValidationError("--checkpoint-minutes must be finite and not negative, got \(checkpointMinutes)") }
         if checkpoint != nil && model == .compressae { throw ValidationError("--checkpoint is for --model elsa or compressed-elsa") }
         if let forkFrom {
             if model != .compressedELSA { throw ValidationError("--fork-from is for --model compressed-elsa") }
@@ -156,7 +184,7 @@ struct TrainCommand: ParsableCommand {
         if let ease {
             if model != .compressedELSA { throw ValidationError("--\(flag)-ease is for --model compressed-elsa") }
             if file != nil { throw ValidationError(twoTeachers) }
-            if !(ease > 0) { throw ValidationError("--\(flag)-ease must be a positive lambda, got \(ease)") }
+            if !(ease > 0 && ease.isFinite) { throw ValidationError("--\(flag)-ease must be a positive finite lambda, got \(ease)") }
         }
     }
 
@@ -213,6 +241,33 @@ struct TrainCommand: ParsableCommand {
         return (teacher, fitSeconds, precomputeSeconds)
     }
 
+    /// The run's starting matrix; a warm start says how far it moved from Xavier.
+    func initialMatrix(_ experiment: Experiment, _ configuration: TrainingConfiguration) throws -> DenseMatrix {
+        let matrix = InitialMatrix.make(for: experiment.train, configuration: configuration)
+        if case .warmSteps(let steps) = configuration.initialization {
+            let xavier = XavierInitializer.matrix(rows: matrix.rows, columns: matrix.columns, seed: configuration.seed)
+            let moved = InitialMatrix.movement(from: xavier, to: matrix)
+            note(String(format: "initialization: Xavier (entries within ±%.4f) then %d warm step%@: entries moved by %.4f on average, "
+                        + "%.4f at most; mean row norm %.3f -> %.3f", (6 / Double(matrix.rows + matrix.columns)).squareRoot(), steps,
+                        steps == 1 ? "" : "s", moved.meanChange, moved.largestChange, moved.meanRowNormBefore, moved.meanRowNormAfter))
+        }
+        return matrix
+    }
+
+    /// Refuses a run whose dense stage would not fit in this machine's memory: the weights, two Nadam
+    /// moments, the gradient and the normalized rows (and the initial matrix of compressed ELSA), 4 B each.
+    func checkMemory(items: Int, dimension: Int) throws {
+        let copies = model == .compressedELSA ? 6 : 5
+        let (perCopy, overflow) = items.multipliedReportingOverflow(by: dimension)
+        let (bytes, overflow2) = (perCopy * 4).multipliedReportingOverflow(by: copies)
+        let available = ProcessInfo.processInfo.physicalMemory
+        if overflow || overflow2 || UInt64(bytes) > available {
+            throw CommandError(String(format: "%d items x d = %d needs about %.1f GB for training (%d matrices of 4 B per entry), "
+                                         + "more than this machine's %.1f GB: lower --dimension", items, dimension,
+                                         overflow || overflow2 ? Double.infinity : Double(bytes) / 1e9, copies, Double(available) / 1e9))
+        }
+    }
+
     func sparsificationSchedule(dimension: Int) throws -> SparsificationSchedule {
         let list = try parseStageList(stages)
         do {
@@ -225,12 +280,29 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        try OutputPaths.check(
+            inputs: OutputPaths.dataFiles(dataOptions.data).map { ("--data", $0) }
+                + [("--from-model", fromModel), ("--distill-from", distillFrom), ("--target-distill-from", targetDistillFrom),
+                   ("--fork-from", forkFrom)],
+            outputs: [("--output", output), ("--report", splitOptions.report), ("--checkpoint", checkpoint),
+                      ("--cache", dataOptions.cache)] + splitFiles(splitOptions))
         for path in [output, splitOptions.report].compactMap({ $0 }) { try makeFolder(of: path) }
+        // Two runs on one checkpoint would overwrite and then delete each other's file.
+        let checkpointLock = try checkpoint.map { try FileLock(for: $0) }
+        defer { checkpointLock?.release() }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
                                         validationUsers: validationUsers, seed: splitOptions.seed, threads: splitOptions.threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users"
              + (validationUsers > 0 ? ", \(experiment.split.validationUsers.count) validation users" : ""))
+        try writeSplitIfAsked(experiment, splitOptions)
+        if model != .compressae && experiment.train.nonzeroCount == 0 {
+            throw CommandError("no training users are left: \(experiment.dataset.userCount) users, \(experiment.split.testUsers.count) "
+                                  + "held out for testing and \(experiment.split.validationUsers.count) for validation; lower --test-users or --validation-users")
+        }
+        if model != .compressae {
+            try checkMemory(items: experiment.dataset.itemCount, dimension: fromModel == nil ? (dimension ?? 256) : 0)
+        }
         let validation = experiment.validationFolds.map {
             ValidationTracker(folds: $0, itemIDs: experiment.dataset.itemIDs, threads: splitOptions.threads, keepBest: keepBest)
         }
@@ -266,7 +338,8 @@ struct TrainCommand: ParsableCommand {
         let configuration = TrainingConfiguration(
             dimension: dimension, epochs: epochs, batchSize: batchSize, maxOutput: maxOutput ?? Int.max,
             optimizer: NadamConfiguration(learningRate: rate, momentumDecayScale: momentumDecayScale), activation: activation,
-            threads: splitOptions.threads, seed: splitOptions.seed, inputDropout: inputDropout)
+            threads: splitOptions.threads, seed: splitOptions.seed, inputDropout: inputDropout, initialization: initialization,
+            preStageStep: preStageStep, optimizerResetEpochs: optimizerResetEpochs)
         let progress = ProgressPrinter()
         let trainStart = Date()
         var trained: ELSAModel
@@ -305,7 +378,7 @@ struct TrainCommand: ParsableCommand {
                 extra["resumedAfterEpochs"] = "\(trainer.history.count)"
                 note("resuming from the checkpoint \(checkpoint): \(trainer.history.count) of \(epochs) epochs done")
             } else {
-                trainer = DenseELSATrainer(itemCount: items, configuration: configuration)
+                trainer = DenseELSATrainer(parameters: try initialMatrix(experiment, configuration), configuration: configuration)
             }
             var eta = RunETA(totalEpochs: epochs)
             eta.restore(trainer.history)
@@ -315,6 +388,7 @@ struct TrainCommand: ParsableCommand {
                 trainer.train(experiment.train, epochs: 1, observer: progress, afterEpoch: validation.map { tracker in
                     { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: $0) }
                 })
+                if let failure = trainer.failure { throw failure }  // the last good checkpoint stays
                 if let checkpoint, trainer.history.count < epochs, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
                     do {
                         try trainer.writeCheckpoint(to: checkpoint, run: run, kept: validation?.keptEpoch)
@@ -324,12 +398,13 @@ struct TrainCommand: ParsableCommand {
                     lastCheckpoint = Date()
                 }
             }
+            if let failure = trainer.failure { throw failure }
             trained = trainer.model(itemIDs: experiment.dataset.itemIDs)
             history = trainer.history
         case .compressedELSA:
             let plan = try sparsificationSchedule(dimension: dimension)
             note("\(plan.kind.rawValue) schedule: \(plan.stages.count) stages, \(plan.totalEpochs) epochs, k \(plan.stages.first!.k) -> \(plan.targetNonzeros)\(restart ? ", restarting" : "")")
-            let initial = startingMatrix ?? XavierInitializer.matrix(rows: items, columns: dimension, seed: splitOptions.seed)
+            let initial = try startingMatrix ?? initialMatrix(experiment, configuration)
             var trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: plan, restart: restart,
                                                 carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
                                                 initial: initial)
@@ -393,6 +468,7 @@ struct TrainCommand: ParsableCommand {
                         return tracker.evaluate(trainerNow.model(itemIDs: tracker.itemIDs), epoch: epoch)
                     }
                 } : nil)
+                if let failure = trainer.failure { throw failure }  // the last good checkpoint stays
                 if let checkpoint, index + 1 < plan.stages.count, Date().timeIntervalSince(lastCheckpoint) >= checkpointMinutes * 60 {
                     do {
                         try trainer.writeCheckpoint(to: checkpoint, run: run)
@@ -445,6 +521,10 @@ struct TrainCommand: ParsableCommand {
             extra.merge(["fromModel": fromModel!, "targetNonzeros": "\(targetNonzeros)",
                          "auxiliaryWeight": "\(sae.auxiliaryWeight)"]) { $1 }
         }
+        if model != .compressae, let stalled = TrainingFailure.stalled(history, learningRate: rate) { throw stalled }
+        guard trained.embedding.allValuesFinite else {
+            throw CommandError("training failed: the trained model holds NaN or infinite weights (learning rate \(rate)); nothing was saved")
+        }
         var selectedEpoch: Int?
         if let validation {
             if let failure = validation.failure { throw failure }
@@ -466,6 +546,9 @@ struct TrainCommand: ParsableCommand {
         report.epochs = history
         if validationUsers > 0 { report.validationUsers = experiment.split.validationUsers.count }
         report.selectedEpoch = selectedEpoch
+        if model != .compressae && fromModel == nil { extra["initialization"] = initialization.description }
+        if preStageStep { extra["preStageStep"] = "true" }
+        if optimizerResetEpochs > 0 { extra["optimizerResetEpochs"] = "\(optimizerResetEpochs)" }
         report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(rate)", "momentumDecayScale": "\(momentumDecayScale)",
                              "maxOutput": maxOutput.map(String.init) ?? "all", "activation": activation.rawValue,
                              "threads": "\(splitOptions.threads)"].merging(extra) { $1 }
@@ -486,7 +569,9 @@ struct TrainCommand: ParsableCommand {
             try report.write(to: path)
             note("report written to \(path)")
         }
-        if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) {
+        // The finished checkpoint goes, unless it is the file just written (the path checks refuse that already).
+        if let checkpoint, FileManager.default.fileExists(atPath: checkpoint),
+           ![output, splitOptions.report].contains(where: { $0.map(OutputPaths.resolved) == OutputPaths.resolved(checkpoint) }) {
             try FileManager.default.removeItem(atPath: checkpoint)
         }
     }

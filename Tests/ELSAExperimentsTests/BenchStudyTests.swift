@@ -248,7 +248,8 @@ enum ELSATrainingSchedules {
                                         configuration: again.configuration(dimension: 32, epochs: 1), schedule: trunkSchedule,
                                         restart: true, carryOptimizerState: false,
                                         densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
-                                        initial: XavierInitializer.matrix(rows: experiment.dataset.itemCount, columns: 32, seed: again.seed))
+                                        initial: InitialMatrix.make(for: experiment.train,
+                                                                    configuration: again.configuration(dimension: 32, epochs: 1)))
     partial.runStage(0, on: experiment.train)
     try partial.writeCheckpoint(to: "\(second)/runs/exponential-restart.checkpoint", run: again.checkpointRun)
     try again.run()
@@ -324,7 +325,7 @@ enum ELSATrainingSchedules {
     var lines: [String] = []
     let again = BenchStudy(experiment: experiment, preset: tinyStudyPreset(), outputDirectory: second, ablation: false) { lines.append($0) }
     again.only = ["pruned"]
-    let partial = DenseELSATrainer(itemCount: experiment.dataset.itemCount, configuration: again.configuration(dimension: 32, epochs: 2))
+    let partial = DenseELSATrainer(initializingOn: experiment.train, configuration: again.configuration(dimension: 32, epochs: 2))
     partial.train(experiment.train, epochs: 1)
     try partial.writeCheckpoint(to: "\(second)/runs/elsa-full.checkpoint", run: again.checkpointRun)
     try again.run()

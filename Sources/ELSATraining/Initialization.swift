@@ -1,0 +1,138 @@
+import ELSAData
+import ELSALinearAlgebra
+import ELSASparse
+
+/// How the item matrix starts before training (a field of the training configuration).
+///
+/// The authors' experiment script takes one Nadam step, with a fresh optimizer, on the first batch
+/// before training, on a layer that shares memory with its Xavier matrix: that step rewrites the
+/// matrix in place, and every model after it starts from (and every restart rewinds to) the
+/// rewritten matrix with a fresh optimizer. `warmSteps(1)` is that procedure; it is the default
+/// because the paper's numbers come from it (docs/warm-start.md has the evidence).
+public enum Initialization: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// Xavier-uniform U(−r, r), r = √(6 / (items + d)), seeded, trained as it is.
+    case xavier
+    /// Xavier-uniform, then this many Nadam steps with one fresh optimizer on the first batches of
+    /// the first epoch's order (with wrap-around); training then starts with a fresh optimizer.
+    case warmSteps(Int)
+
+    /// The reference's procedure: one warm step.
+    public static let `default` = Initialization.warmSteps(1)
+
+    /// `xavier`, `warm-step` (one step) or `warm-steps:N`.
+    public var description: String {
+        switch self {
+        case .xavier: return "xavier"
+        case .warmSteps(1): return "warm-step"
+        case .warmSteps(let n): return "warm-steps:\(n)"
+        }
+    }
+
+    /// The most warm steps accepted (each costs one dense batch step).
+    public static let maximumWarmSteps = 1000
+
+    /// Parses `description`'s forms; nil for anything else (including a step count outside 1...1000).
+    public init?(_ text: String) {
+        switch text {
+        case "xavier": self = .xavier
+        case "warm-step": self = .warmSteps(1)
+        default:
+            guard text.hasPrefix("warm-steps:"), let n = Int(text.dropFirst("warm-steps:".count)),
+                  (1...Self.maximumWarmSteps).contains(n) else { return nil }
+            self = .warmSteps(n)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let parsed = Initialization(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
+                "initialization must be xavier, warm-step or warm-steps:N (N in 1...\(Self.maximumWarmSteps)), got '\(text)'"))
+        }
+        self = parsed
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// The starting item matrix of a run.
+public enum InitialMatrix {
+    /// The matrix `configuration.initialization` asks for, for the items of `interactions` (users x items):
+    /// Xavier-uniform seeded with `configuration.seed`, then the warm steps, if any, on the batches that
+    /// epoch 1 visits first (the same users, in the same order, as `EpochRunner` gives epoch 1; their
+    /// sampled negatives come from a stream of their own).
+    public static func make(for interactions: CSRMatrix, configuration: TrainingConfiguration) -> DenseMatrix {
+        var matrix = XavierInitializer.matrix(rows: interactions.columns, columns: configuration.dimension, seed: configuration.seed)
+        guard case .warmSteps(let steps) = configuration.initialization, steps > 0, interactions.nonzeroCount > 0 else {
+            return matrix
+        }
+        let batches = EpochRunner.leadingBatches(steps, epoch: 1, of: interactions, configuration: configuration, stream: 0x3A73_0000)
+        let optimizer = Nadam(parameterCount: matrix.storage.count, configuration: configuration.optimizer)
+        let step = DenseTrainingStep(threads: configuration.threads)
+        BLASThreads.with(configuration.threads) {
+            for batch in batches {
+                _ = step.run(batch: batch, parameters: &matrix, optimizer: optimizer, activation: configuration.activation)
+            }
+        }
+        return matrix
+    }
+}
+
+extension InitialMatrix {
+    /// How far a warm start moved the matrix from Xavier: the entries' mean and largest change, and the
+    /// rows' mean L2 norm before and after.
+    public struct Movement: Sendable, Equatable {
+        public var meanChange: Double
+        public var largestChange: Double
+        public var meanRowNormBefore: Double
+        public var meanRowNormAfter: Double
+    }
+
+    /// The movement from `start` to `matrix` (same shape).
+    public static func movement(from start: DenseMatrix, to matrix: DenseMatrix) -> Movement {
+        precondition(start.rows == matrix.rows && start.columns == matrix.columns,
+                     "shapes differ: \(start.rows) x \(start.columns) and \(matrix.rows) x \(matrix.columns)")
+        var sum = 0.0, largest = 0.0, normBefore = 0.0, normAfter = 0.0
+        let d = start.columns
+        for r in 0..<start.rows {
+            var before = 0.0, after = 0.0
+            for c in 0..<d {
+                let a = Double(start.storage[r * d + c]), b = Double(matrix.storage[r * d + c])
+                sum += abs(b - a)
+                largest = max(largest, abs(b - a))
+                before += a * a
+                after += b * b
+            }
+            normBefore += before.squareRoot()
+            normAfter += after.squareRoot()
+        }
+        let rows = Double(max(1, start.rows))
+        return Movement(meanChange: sum / Double(max(1, start.storage.count)), largestChange: largest,
+                        meanRowNormBefore: normBefore / rows, meanRowNormAfter: normAfter / rows)
+    }
+}
+
+extension EpochRunner {
+    /// The negatives of `TrainingConfiguration.preStageStep`'s batches.
+    static let preStageStream: UInt64 = 0x9E57_0000
+
+    /// The first `count` non-empty batches that epoch `epoch` visits, in its order (wrapping around when the
+    /// epoch has fewer), with their negatives drawn from a generator of `stream` (not the epoch's own).
+    static func leadingBatches(_ count: Int, epoch: Int, of interactions: CSRMatrix, configuration: TrainingConfiguration,
+                               stream: UInt64) -> [TrainingBatch] {
+        let schedule = BatchSchedule(users: interactions.rows, batchSize: configuration.batchSize, seed: configuration.seed, epoch: epoch)
+        let nonEmpty = schedule.batches.lazy.filter { interactions.selectingRows($0).nonzeroCount > 0 }.prefix(count)
+        let users = Array(nonEmpty)
+        guard !users.isEmpty else { return [] }
+        var generator = SeededGenerator(seed: configuration.seed, stream: stream &+ UInt64(epoch))
+        return (0..<count).map { index in
+            let chosen = users[index % users.count]
+            var batch = TrainingBatch(rows: interactions.selectingRows(chosen), maxOutput: configuration.maxOutput, generator: &generator)
+            batch.users = chosen
+            return batch
+        }
+    }
+}
