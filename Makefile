@@ -58,3 +58,8 @@ speed: speed-build
 	$(SPEED) dense-epoch --data $(DATA) --format $(or $(FORMAT),adjacency)
 	$(SPEED) sparse-epochs --data $(DATA) --format $(or $(FORMAT),adjacency)
 	$(SPEED) scoring --data $(DATA) --format $(or $(FORMAT),adjacency)
+
+# libFuzzer targets of every file reader and loader (Fuzz/Targets), FUZZ_SECONDS each (default 30).
+.PHONY: fuzz
+fuzz: deps
+	Fuzz/run.sh $(or $(FUZZ_SECONDS),30)

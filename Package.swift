@@ -20,6 +20,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        /// Seeded byte mutations and checksum repair for the property tests and fuzz targets of the file readers.
+        .target(name: "_TestSupport", dependencies: ["ELSAData", "ELSAModels"]),
 
         // MARK: - Public API
         /// Typed wrappers over CBLAS/LAPACKE and the dense row-major matrix. The only module that imports `_COpenBLAS`.
@@ -53,10 +55,10 @@ let package = Package(
         // MARK: - Unit test bundles
         .testTarget(name: "ELSALinearAlgebraTests", dependencies: ["ELSALinearAlgebra"]),
         .testTarget(name: "ELSASparseTests", dependencies: ["ELSASparse"]),
-        .testTarget(name: "ELSADataTests", dependencies: ["ELSAData"]),
+        .testTarget(name: "ELSADataTests", dependencies: ["ELSAData", "_TestSupport"]),
         .testTarget(name: "ELSAEvaluationTests", dependencies: ["ELSAEvaluation"]),
-        .testTarget(name: "ELSAModelsTests", dependencies: ["ELSAModels", "ELSAData"]),
-        .testTarget(name: "ELSATrainingTests", dependencies: ["ELSATraining", "ELSAData"]),
+        .testTarget(name: "ELSAModelsTests", dependencies: ["ELSAModels", "ELSAData", "_TestSupport"]),
+        .testTarget(name: "ELSATrainingTests", dependencies: ["ELSATraining", "ELSAData", "_TestSupport"]),
         .testTarget(name: "ELSASegmentsTests", dependencies: ["ELSASegments", "ELSATraining", "ELSAData"]),
         .testTarget(name: "ELSAExperimentsTests", dependencies: ["ELSAExperiments", "ZIPFoundation"]),
         /// The `elsa` executable end to end (run as a process; `make test` builds it first).

@@ -133,10 +133,88 @@ enum ByteParsing {
         integer(base, start, end) ?? date(base, start, end)
     }
 
-    /// The text of `start ..< end`, shortened for error messages.
+    /// The text of `start ..< end`, shortened for error messages. ASCII control bytes and bytes
+    /// that are not UTF-8 show as `\xNN` (so a message never carries a terminal escape or a raw NUL).
     static func excerpt(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, limit: Int = 40) -> String {
         let shown = min(end - start, limit)
-        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: shown), as: UTF8.self)
+        var text = ""
+        var position = start
+        while position < start + shown {
+            let byte = base[position]
+            let length = byte < 0x20 || byte == 0x7F ? 0 : validCharacterLength(base, position, start + shown)
+            if length == 0 {
+                text += "\\x" + String(base[position], radix: 16, uppercase: true).leftPadded(to: 2)
+                position += 1
+            } else {
+                text += String(decoding: UnsafeBufferPointer(start: base + position, count: length), as: UTF8.self)
+                position += length
+            }
+        }
         return shown < end - start ? text + "..." : text
+    }
+
+    /// 3 when the `count` bytes at `base` begin with the UTF-8 byte-order mark `EF BB BF`
+    /// (skipped at the start of text files), else 0.
+    static func byteOrderMarkLength(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+    }
+
+    /// Whether `start ..< end` is a valid id: at least one byte, well-formed UTF-8, and no
+    /// control character (U+0000-U+001F, U+007F, U+0080-U+009F). The readers split on spaces
+    /// and tabs (or on the csv separator, trimming spaces and tabs at both ends), so an id of a
+    /// whitespace-separated format is printable text without spaces.
+    @inline(__always)
+    static func isValidID(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end > start else { return false }
+        var position = start
+        while position < end {
+            let byte = base[position]
+            if byte < 0x80 {  // ASCII: printable only
+                if byte < 0x20 || byte == 0x7F { return false }
+                position += 1
+                continue
+            }
+            let length = validCharacterLength(base, position, end)
+            if length == 0 { return false }
+            if length == 2 && byte == 0xC2 && base[position + 1] < 0xA0 { return false }  // C1 controls
+            position += length
+        }
+        return true
+    }
+
+    /// The length (1 to 4) of the well-formed UTF-8 character at `position` (before `end`), or 0
+    /// when the bytes there are not one (a stray continuation byte, an overlong form, a surrogate,
+    /// a code point above U+10FFFF, or a character cut off by `end`). Control characters count as valid.
+    @inline(__always)
+    static func validCharacterLength(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> Int {
+        let lead = base[position]
+        if lead < 0x80 { return 1 }
+        @inline(__always) func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+            position + offset < end && base[position + offset] >= low && base[position + offset] <= high
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            return continuation(1) ? 2 : 0
+        case 0xE0:
+            return continuation(1, 0xA0) && continuation(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF:
+            return continuation(1) && continuation(2) ? 3 : 0
+        case 0xED:
+            return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0
+        case 0xF0:
+            return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF1...0xF3:
+            return continuation(1) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF4:
+            return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0
+        default:
+            return 0
+        }
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

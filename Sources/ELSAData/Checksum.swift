@@ -1,8 +1,12 @@
 /// A fast 64-bit checksum for the cache: four independent multiply-xor lanes
 /// over 8-byte words (several GB/s), finished with SplitMix64 mixing.
-/// It detects damage and truncation; it is not a cryptographic hash.
-enum Checksum {
-    static func of(header: UnsafeRawBufferPointer, sections: [UnsafeRawBufferPointer]) -> UInt64 {
+/// It detects damage and truncation; it is not a cryptographic hash, and readers do not
+/// trust a file because its checksum matches (anyone can compute it: tests and fuzz targets
+/// do, to reach the checks behind it).
+public enum Checksum {
+    /// The checksum of `header` followed by `sections` (each hashed with its index and length),
+    /// as `InteractionCache` and `SectionFile` store it.
+    public static func of(header: UnsafeRawBufferPointer, sections: [UnsafeRawBufferPointer]) -> UInt64 {
         var combined = hash(header, seed: 0)
         for (index, section) in sections.enumerated() {
             var state = combined ^ hash(section, seed: UInt64(index + 1)) ^ UInt64(section.count)

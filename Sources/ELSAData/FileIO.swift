@@ -8,7 +8,10 @@ import Darwin
 import Foundation
 
 /// Whole-file reads and atomic whole-file writes with errors that name the file.
-enum FileIO {
+///
+/// Reads accept only regular files: a FIFO without a writer would block forever and a
+/// pipe or terminal (`/dev/stdin`) would read as empty, so both are refused with an error.
+public enum FileIO {
     /// What is at a path.
     enum Kind { case missing, regularFile, directory, other }
 
@@ -26,15 +29,21 @@ enum FileIO {
         String(cString: strerror(code))
     }
 
+    static let notRegularFile = "not a regular file (a pipe, FIFO, terminal or device such as /dev/stdin); "
+        + "give the path of a file"
+
     /// The whole file as bytes, read with one `read` loop (no per-line work).
-    /// - Throws: `DataError.cannotRead` naming `path` (missing, a directory, unreadable).
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    /// - Throws: `DataError.cannotRead` naming `path` (missing, a directory, not a regular
+    ///   file, unreadable).
+    public static func readBytes(_ path: String) throws -> [UInt8] {
         switch kind(of: path) {
         case .missing: throw DataError.cannotRead(file: path, reason: "no such file")
         case .directory: throw DataError.cannotRead(file: path, reason: "is a directory, expected a file")
-        case .regularFile, .other: break
+        case .other: throw DataError.cannotRead(file: path, reason: notRegularFile)
+        case .regularFile: break
         }
-        let descriptor = open(path, O_RDONLY)
+        // O_NONBLOCK: should the path have become a FIFO since `stat`, opening it does not wait for a writer.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw DataError.cannotRead(file: path, reason: systemMessage(errno))
         }
@@ -42,6 +51,9 @@ enum FileIO {
         var information = stat()
         guard fstat(descriptor, &information) == 0 else {
             throw DataError.cannotRead(file: path, reason: systemMessage(errno))
+        }
+        guard information.st_mode & S_IFMT == S_IFREG else {
+            throw DataError.cannotRead(file: path, reason: notRegularFile)
         }
         let size = Int(information.st_size)
         var failure: Int32 = 0
@@ -65,9 +77,12 @@ enum FileIO {
 
     /// Writes `chunks` one after the other to a temporary file in the directory
     /// of `path`, flushes it and renames it over `path`: readers see either the
-    /// old file or the complete new one, never a partial write.
+    /// old file or the complete new one, never a partial write. The temporary file is
+    /// `.NAME.tmp-PID-RANDOM`; those that earlier writes of `path` left behind when their
+    /// process died are removed first (see `AtomicFile.removeAbandonedTemporaries`).
     /// - Throws: `DataError.cannotWrite` naming `path`.
     static func writeAtomically(_ path: String, chunks: [UnsafeRawBufferPointer]) throws {
+        AtomicFile.removeAbandonedTemporaries(of: path)
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         // Only uniqueness matters here (O_EXCL refuses a clash), not reproducibility.

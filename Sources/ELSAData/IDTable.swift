@@ -17,12 +17,14 @@ struct IDTable {
 
     var count: Int { ids.count }
 
-    /// The index of the id spelled by bytes `start ..< end` of `base` (non-empty).
+    /// The index of the id spelled by bytes `start ..< end` of `base` (non-empty), or `nil` when
+    /// those bytes are not a valid id (`ByteParsing.isValidID`: invalid UTF-8 or a control character).
     @inline(__always)
-    mutating func index(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int32 {
+    mutating func index(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int32? {
         if let value = ByteParsing.canonicalInteger(base, start, end) {
             return index(ofInteger: value)
         }
+        guard ByteParsing.isValidID(base, start, end) else { return nil }
         let text = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
         if let known = textLookup[text] { return known }
         let index = Int32(ids.count)

@@ -1,6 +1,7 @@
 extension InteractionReader {
     /// One adjacency file: `user item item ...` per line, whitespace separated.
-    /// A line with a user and no item registers the user without interactions.
+    /// A line with a user and no item registers the user without interactions. Every token must
+    /// be a valid id (`ByteParsing.isValidID`), so a binary file is refused at its first bad line.
     static func readAdjacency(file: String, into builder: inout RawInteractionsBuilder) throws {
         try scan(file: file, into: &builder) { base, count, builder in
             var cursor = LineCursor(base: base, count: count)
@@ -15,10 +16,13 @@ extension InteractionReader {
                     let tokenStart = position
                     while position < end && !ByteParsing.isBlank(base[position]) { position += 1 }
                     if user < 0 {
-                        user = builder.users.index(base, tokenStart, position)
+                        user = try index(in: &builder.users, base, tokenStart, position, what: "user id",
+                                         file: file, line: cursor.lineNumber)
                     } else {
+                        let item = try index(in: &builder.items, base, tokenStart, position, what: "item id",
+                                             file: file, line: cursor.lineNumber)
                         builder.userIndices.append(user)
-                        builder.itemIndices.append(builder.items.index(base, tokenStart, position))
+                        builder.itemIndices.append(item)
                     }
                 }
             }

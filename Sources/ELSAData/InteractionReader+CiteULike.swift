@@ -23,8 +23,10 @@ extension InteractionReader {
                         }
                         declared = value
                     } else {
+                        let item = try index(in: &builder.items, base, tokenStart, position, what: "item id",
+                                             file: file, line: cursor.lineNumber)
                         builder.userIndices.append(user)
-                        builder.itemIndices.append(builder.items.index(base, tokenStart, position))
+                        builder.itemIndices.append(item)
                         found += 1
                     }
                 }

@@ -30,7 +30,8 @@ struct ColumnIndices {
         timestamp = layout.timestampColumn ?? -1
     }
 
-    var required: Int { max(user, item, rating, timestamp) + 1 }
+    /// The highest column read (the line needs more fields than this).
+    var highest: Int { max(user, item, rating, timestamp) }
 
     @inline(__always)
     func record(_ index: Int, _ start: Int, _ end: Int, into ranges: inout FieldRanges) {
@@ -164,13 +165,14 @@ extension InteractionReader {
                     throw DataError.malformedLine(file: file, line: firstLine.number, reason:
                         "expected \(expectedFields) fields separated by \(separatorName), found \(firstRanges.fieldCount)")
                 }
-                if expectedFields < columns.required {
+                if expectedFields <= columns.highest {  // no `highest + 1`: a column may be Int.max
+                    let (needed, overflow) = columns.highest.addingReportingOverflow(1)
                     throw DataError.malformedLine(file: file, line: firstLine.number, reason:
                         "found \(expectedFields) fields separated by \(separatorName), but the columns chosen "
                         + "(user \(columns.user), item \(columns.item)"
                         + (columns.rating >= 0 ? ", rating \(columns.rating)" : "")
                         + (columns.timestamp >= 0 ? ", timestamp \(columns.timestamp)" : "")
-                        + ") need at least \(columns.required)")
+                        + ") need at least " + (overflow ? "\(columns.highest) + 1" : "\(needed)"))
                 }
                 let skipHeader: Bool
                 switch layout.header {
@@ -203,12 +205,13 @@ extension InteractionReader {
                                                       reason: "empty item id (column \(columns.item))")
                     }
                     if readRatings {
-                        guard let rating = ByteParsing.number(base, ranges.ratingStart, ranges.ratingEnd) else {
+                        guard let number = ByteParsing.number(base, ranges.ratingStart, ranges.ratingEnd) else {
                             let text = ByteParsing.excerpt(base, ranges.ratingStart, ranges.ratingEnd)
                             throw DataError.malformedLine(file: file, line: cursor.lineNumber,
                                                           reason: "non-numeric rating '\(text)' (column \(columns.rating))")
                         }
-                        builder.ratings.append(Float(rating))
+                        builder.ratings.append(try finiteRating(number, base, ranges.ratingStart, ranges.ratingEnd,
+                                                                file: file, line: cursor.lineNumber))
                     }
                     if readTimestamps {
                         guard let time = ByteParsing.timestamp(base, ranges.timestampStart, ranges.timestampEnd) else {
@@ -218,8 +221,12 @@ extension InteractionReader {
                         }
                         builder.timestamps.append(time)
                     }
-                    builder.userIndices.append(builder.users.index(base, ranges.userStart, ranges.userEnd))
-                    builder.itemIndices.append(builder.items.index(base, ranges.itemStart, ranges.itemEnd))
+                    let user = try index(in: &builder.users, base, ranges.userStart, ranges.userEnd,
+                                         what: "user id (column \(columns.user))", file: file, line: cursor.lineNumber)
+                    let item = try index(in: &builder.items, base, ranges.itemStart, ranges.itemEnd,
+                                         what: "item id (column \(columns.item))", file: file, line: cursor.lineNumber)
+                    builder.userIndices.append(user)
+                    builder.itemIndices.append(item)
                 }
                 builder.linesRead += cursor.lineNumber
                 if builder.userIndices.count == recordsBefore { throw DataError.emptyFile(file: file) }
@@ -264,11 +271,14 @@ extension InteractionReader {
         try readDelimited(file: file, bytes: bytes, layout: layout, into: &builder)
     }
 
-    /// The first line with a non-blank byte (without its line end) and its 1-based number.
+    /// The first line with a non-blank byte (without its line end and a leading byte-order mark)
+    /// and its 1-based number.
     static func firstNonBlankLine(_ bytes: [UInt8]) -> (String?, Int) {
         bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return (nil, 0) }
-            var cursor = LineCursor(base: base, count: buffer.count)
+            guard let start = buffer.baseAddress else { return (nil, 0) }
+            let skipped = ByteParsing.byteOrderMarkLength(start, buffer.count)
+            let base = start + skipped
+            var cursor = LineCursor(base: base, count: buffer.count - skipped)
             while let line = cursor.next() {
                 if cursor.isBlank(line.start, line.end) { continue }
                 let text = String(decoding: UnsafeBufferPointer(start: base + line.start, count: min(line.end - line.start, 200)),

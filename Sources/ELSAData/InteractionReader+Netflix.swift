@@ -14,7 +14,8 @@ extension InteractionReader {
                     guard end - 1 > start else {
                         throw DataError.malformedLine(file: file, line: cursor.lineNumber, reason: "empty movie id before ':'")
                     }
-                    movie = builder.items.index(base, start, end - 1)
+                    movie = try index(in: &builder.items, base, start, end - 1, what: "movie id",
+                                      file: file, line: cursor.lineNumber)
                     continue
                 }
                 guard movie >= 0 else {
@@ -41,10 +42,13 @@ extension InteractionReader {
                 guard userEnd > userStart else {
                     throw DataError.malformedLine(file: file, line: cursor.lineNumber, reason: "empty customer id")
                 }
-                guard let rating = ByteParsing.number(base, ratingStart, ratingEnd) else {
+                guard let number = ByteParsing.number(base, ratingStart, ratingEnd) else {
                     throw DataError.malformedLine(file: file, line: cursor.lineNumber,
                                                   reason: "non-numeric rating '\(ByteParsing.excerpt(base, ratingStart, ratingEnd))'")
                 }
+                let rating = try finiteRating(number, base, ratingStart, ratingEnd, file: file, line: cursor.lineNumber)
+                let user = try index(in: &builder.users, base, userStart, userEnd, what: "customer id",
+                                     file: file, line: cursor.lineNumber)
                 if readTimestamps {
                     let (dateStart, dateEnd) = InteractionReader.trim(base, commas.1 + 1, end)
                     guard let time = ByteParsing.timestamp(base, dateStart, dateEnd) else {
@@ -53,8 +57,8 @@ extension InteractionReader {
                     }
                     builder.timestamps.append(time)
                 }
-                builder.ratings.append(Float(rating))
-                builder.userIndices.append(builder.users.index(base, userStart, userEnd))
+                builder.ratings.append(rating)
+                builder.userIndices.append(user)
                 builder.itemIndices.append(movie)
             }
             builder.linesRead += cursor.lineNumber

@@ -107,19 +107,51 @@ public enum InteractionReader {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
-    /// Reads `file` and runs `body` on its bytes; counts its lines into `builder`.
+    /// Reads `file` and runs `body` on its bytes (after a UTF-8 byte-order mark, which is skipped);
+    /// counts its lines into `builder`.
     /// - Throws: `DataError.emptyFile` when the file has only blanks, and whatever `body` throws.
     /// `bytes` are the file's bytes when the caller has already read them.
     static func scan(file: String, bytes preloaded: [UInt8]? = nil, into builder: inout RawInteractionsBuilder,
                      _ body: (UnsafePointer<UInt8>, Int, inout RawInteractionsBuilder) throws -> Void) throws {
         let bytes = try preloaded ?? FileIO.readBytes(file)
         builder.files.append(file)
-        try bytes.withUnsafeBufferPointer { buffer in
+        try bytes.withUnsafeBufferPointer { whole in
+            guard let start = whole.baseAddress else { throw DataError.emptyFile(file: file) }
+            let skipped = ByteParsing.byteOrderMarkLength(start, whole.count)
+            let buffer = UnsafeBufferPointer(rebasing: whole[skipped...])
             guard let base = buffer.baseAddress, !buffer.allSatisfy(ByteParsing.isBlankOrNewline) else {
                 throw DataError.emptyFile(file: file)
             }
             try body(base, buffer.count, &builder)
         }
+    }
+
+    /// The index in `table` of the id spelled by `start ..< end`.
+    /// - Throws: `DataError.malformedLine` naming `file` and `line` when the bytes are not a valid
+    ///   id (`ByteParsing.isValidID`: invalid UTF-8 or a control character).
+    @inline(__always)
+    static func index(in table: inout IDTable, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+                      what: @autoclosure () -> String, file: String, line: Int) throws -> Int32 {
+        guard let index = table.index(base, start, end) else {
+            throw DataError.malformedLine(file: file, line: line, reason:
+                "\(what()) '\(ByteParsing.excerpt(base, start, end))' is not a valid id "
+                + "(an id is UTF-8 text without control characters)")
+        }
+        return index
+    }
+
+    /// `value` as a rating.
+    /// - Throws: `DataError.malformedLine` naming `file` and `line` when it is infinite as a `Float`
+    ///   (`1e999`, `1e39`): a rating is a finite number.
+    @inline(__always)
+    static func finiteRating(_ value: Double, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+                             file: String, line: Int) throws -> Float {
+        let rating = Float(value)
+        guard rating.isFinite else {
+            throw DataError.malformedLine(file: file, line: line, reason:
+                "rating '\(ByteParsing.excerpt(base, start, end))' is not a finite number")
+        }
+        return rating
     }
 }
 

@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A binary file of a JSON header and raw sections, for large state such as training
 /// checkpoints. All integers little-endian:
@@ -115,23 +110,11 @@ public enum SectionFile {
     }
 
     /// Removes the temporary files that atomic writes of `path` left in its folder when their
-    /// process died between creating and renaming them (`.NAME.tmp-PID-RANDOM`); those of live
-    /// processes are kept. Returns the paths removed.
+    /// process died between creating and renaming them (see `AtomicFile.removeAbandonedTemporaries`).
+    /// Returns the paths removed.
     @discardableResult
     public static func removeAbandonedTemporaries(of path: String) -> [String] {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let prefix = "." + url.lastPathComponent + ".tmp-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        var removed: [String] = []
-        for name in names where name.hasPrefix(prefix) {
-            let fields = name.dropFirst(prefix.count).split(separator: "-")
-            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0 else { continue }
-            if kill(pid, 0) == 0 || errno != ESRCH { continue }  // alive (or not ours to judge)
-            let temporary = folder + "/" + name
-            if (try? FileManager.default.removeItem(atPath: temporary)) != nil { removed.append(temporary) }
-        }
-        return removed
+        AtomicFile.removeAbandonedTemporaries(of: path)
     }
 
     private static func appendLittleEndian<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {

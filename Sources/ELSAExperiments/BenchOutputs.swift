@@ -1,4 +1,5 @@
 import Foundation
+import ELSAData
 
 /// Writes a study's table (Markdown), every run (JSON and CSV), the Recall@20-versus-bytes plot
 /// (SVG) and the speed table under the study's output folder.

@@ -1,4 +1,5 @@
 import Foundation
+import ELSAData
 import ELSATraining
 
 /// The JSON report of `elsa evaluate` and `elsa train`. Keys are a contract with users' scripts.
@@ -75,19 +76,5 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
         var lines = ["metric       value"]
         for key in keys { lines.append(key.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + String(format: "%.4f", metrics[key]!)) }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Atomic writes: a temporary file in the same directory, then a rename.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
-    }
-
-    public static func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse

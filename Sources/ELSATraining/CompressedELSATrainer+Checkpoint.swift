@@ -204,12 +204,29 @@ extension CompressedELSATrainer {
         guard momentum.count == parameters, velocity.count == parameters, header.optimizerIterations >= 0 else {
             throw corrupt("optimizer moments of \(momentum.count) and \(velocity.count) values for \(parameters) parameters")
         }
+        try requireFiniteState(weights: [("weights", values), ("pattern values", patternValues)], momentum: momentum,
+                               velocity: velocity, file: path)
         trainer.optimizer = Nadam(configuration: header.optimizer, momentum: momentum, velocity: velocity,
                                   iterations: header.optimizerIterations, momentumProduct: header.optimizerMomentumProduct)
         trainer.history = header.history
         trainer.stageLog = header.stageLog.map { ($0.k, $0.dense, $0.seconds) }
         trainer.stagesDone = done
         return trainer
+    }
+}
+
+/// - Throws: `CheckpointError.corrupt` naming `file` and the first value that is NaN or infinite
+///   among `weights` and the optimizer moments, or a negative velocity (a mean of squares).
+func requireFiniteState(weights: [(what: String, values: [Float])], momentum: [Float], velocity: [Float],
+                        file: String) throws {
+    for (what, values) in weights + [("optimizer momentum", momentum), ("optimizer velocity", velocity)] {
+        if let position = values.firstIndex(where: { !$0.isFinite }) {
+            throw CheckpointError.corrupt(file: file, reason: "\(what) value \(position) is \(values[position]) "
+                                          + "(a checkpoint holds only finite numbers)")
+        }
+    }
+    if let position = velocity.firstIndex(where: { $0 < 0 }) {
+        throw CheckpointError.corrupt(file: file, reason: "optimizer velocity value \(position) is negative (\(velocity[position]))")
     }
 }
 

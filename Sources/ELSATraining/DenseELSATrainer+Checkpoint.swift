@@ -89,12 +89,14 @@ extension DenseELSATrainer {
         guard header.history.count <= configuration.epochs, header.optimizerIterations >= 0 else {
             throw corrupt("\(header.history.count) epochs done of \(configuration.epochs), optimizer step \(header.optimizerIterations)")
         }
+        try requireFiniteState(weights: [("weights", weights), ("kept matrix", keptValues)], momentum: momentum,
+                               velocity: velocity, file: path)
         var kept: KeptEpoch?
         switch (header.keptEpoch, header.keptRecall) {
         case (nil, nil):
             guard keptValues.isEmpty else { throw corrupt("a kept matrix without a kept epoch") }
         case let (epoch?, recall?):
-            guard (1...header.history.count).contains(epoch), keptValues.isEmpty || keptValues.count == count else {
+            guard epoch >= 1, epoch <= header.history.count, keptValues.isEmpty || keptValues.count == count else {
                 throw corrupt("kept epoch \(epoch) of \(header.history.count) with \(keptValues.count) values")
             }
             kept = KeptEpoch(epoch: epoch, recall: recall, normalizedMatrix: keptValues.isEmpty ? nil
