@@ -1,4 +1,5 @@
 import Foundation
+import ELSAData
 import ELSAEvaluation
 import ELSASparse
 
