@@ -38,6 +38,8 @@ public struct BenchPreset: Sendable, Equatable, Codable {
     public var averageLastEpochs: Int?
     /// How every ELSA training of the study starts; nil: `Initialization.default` (the reference's warm step).
     public var initialization: Initialization?
+    /// Whether every ELSA training of the study takes the extra step before each stage; nil: the default (yes).
+    public var preStageStep: Bool?
 
     /// The regrowth of the study's sparse schedules, or nil.
     public var regrowth: PatternRegrowth? {

@@ -127,13 +127,14 @@ public final class BenchStudy {
         var interactions: Int
         /// Always stored, so that a study recorded before initializations were chosen (Xavier) is not reused.
         var initialization: Initialization
+        var preStageStep: Bool
     }
 
     var fingerprint: Fingerprint {
         let data = experiment.dataset
         return Fingerprint(preset: preset, seed: seed, testUsers: experiment.split.testUsers.count, dataset: experiment.source.name,
                            users: data.userCount, items: data.itemCount, interactions: data.interactionCount,
-                           initialization: preset.initialization ?? .default)
+                           initialization: preset.initialization ?? .default, preStageStep: preset.preStageStep ?? true)
     }
 
     /// Finished runs are reused only by a study with the same fingerprint (`runs/study.json`).
@@ -191,7 +192,8 @@ public final class BenchStudy {
         TrainingConfiguration(dimension: dimension, epochs: epochs, batchSize: preset.batchSize, maxOutput: preset.maxOutput,
                               optimizer: NadamConfiguration(learningRate: preset.learningRate ?? NadamConfiguration().learningRate),
                               activation: preset.activation ?? .relu6, threads: threads, seed: seed,
-                              inputDropout: preset.inputDropout ?? 0, initialization: preset.initialization ?? .default)
+                              inputDropout: preset.inputDropout ?? 0, initialization: preset.initialization ?? .default,
+                              preStageStep: preset.preStageStep ?? true)
     }
 
     private func runEASE() throws {

@@ -19,8 +19,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var initialization: Initialization = .default
     /// One extra step before each stage (a dense run's one stage), with the stage's fresh optimizer, on the first
     /// batch of the stage's first epoch, which that epoch then visits again: what the authors' script does before
-    /// every `fit`. Off by default (docs/warm-start.md measures it).
-    public var preStageStep: Bool = false
+    /// every `fit`. On by default, as in the reference (docs/warm-start.md measures it).
+    public var preStageStep: Bool = true
     /// Dense ELSA: a fresh optimizer every this many epochs (0: never, one optimizer for the run). Nadam's first
     /// steps after a reset move every weight by about the learning rate (docs/warm-start.md).
     public var optimizerResetEpochs: Int = 0
@@ -28,7 +28,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public init(dimension: Int = 256, epochs: Int = 10, batchSize: Int = 1024, maxOutput: Int = Int.max,
                 optimizer: NadamConfiguration = NadamConfiguration(), activation: Activation = .relu6,
                 threads: Int = 2, seed: UInt64 = 42, inputDropout: Double = 0, initialization: Initialization = .default,
-                preStageStep: Bool = false, optimizerResetEpochs: Int = 0) {
+                preStageStep: Bool = true, optimizerResetEpochs: Int = 0) {
         precondition(inputDropout >= 0 && inputDropout < 1, "input dropout must be in [0, 1), got \(inputDropout)")
         self.dimension = dimension
         self.epochs = epochs
@@ -49,7 +49,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     }
 
     /// Decodes configurations written before `inputDropout` existed as having none, and those written before
-    /// `initialization` existed as Xavier (what they trained from).
+    /// `initialization` and `preStageStep` existed as Xavier without the step (what they trained with).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         dimension = try container.decode(Int.self, forKey: .dimension)

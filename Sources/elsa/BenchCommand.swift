@@ -23,6 +23,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Nadam learning rate of every ELSA training of the study (default 0.1, as in the paper).") var learningRate: Float?
     @Option(help: "Activation of every ELSA training of the study: relu or relu6 (default relu6, the authors' sparse step).")
     var activation: Activation?
+    @Option(help: "How every ELSA training of the study starts: warm-step (the default, as the authors' script), warm-steps:N or xavier (see elsa train --initialization).")
+    var initialization: Initialization?
+    @Option(help: "Whether every ELSA training of the study takes one extra step before each stage, as the authors' script does (default true; see elsa train --pre-stage-step).")
+    var preStageStep: Bool?
     @Option(help: "Users held out of training besides the test users: every dense ELSA epoch and every epoch at a sparse schedule's target k is evaluated on them, and each run keeps its epoch with the best validation Recall@20 (default none: the last epoch, as in the paper).")
     var validationUsers: Int?
     @Option(help: "Distill every sparse schedule from the full dense ELSA: weight w of its predictions in the loss (see elsa train --distill-from; default none, as in the paper).")
@@ -110,6 +114,8 @@ struct BenchCommand: ParsableCommand {
         if let inputDropout, inputDropout > 0 { chosen.inputDropout = inputDropout }
         if let learningRate { chosen.learningRate = learningRate }
         if let activation { chosen.activation = activation }
+        if let initialization { chosen.initialization = initialization }
+        if let preStageStep { chosen.preStageStep = preStageStep }
         if let validationUsers { chosen.validationUsers = validationUsers }
         if let distillWeight { chosen.distillWeight = distillWeight }
         if let regrowFraction, regrowFraction > 0 { chosen.regrowFraction = regrowFraction }

@@ -28,8 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Activation on the training prediction: relu or relu6.") var activation: Activation = .relu6
     @Option(help: "elsa and compressed-elsa: how the item matrix starts: warm-step (Xavier, then one Nadam step with a fresh optimizer on the first batch, as the authors' script does; the default), warm-steps:N (N such steps) or xavier (Xavier as it is).")
     var initialization: Initialization = .default
-    @Flag(help: ArgumentHelp("elsa and compressed-elsa: one extra step before each stage, with its fresh optimizer, on the first batch of its first epoch (the authors' script does it before every fit).", visibility: .hidden))
-    var preStageStep = false
+    @Option(help: "elsa and compressed-elsa: true: one extra step before each stage (a dense run's one stage), with its fresh optimizer, on the first batch of its first epoch, as the authors' script does before every fit (the default); false: none.")
+    var preStageStep: Bool = true
     @Option(help: ArgumentHelp("elsa: a fresh optimizer every N epochs (0: one optimizer for the run).", visibility: .hidden))
     var optimizerResetEpochs: Int = 0
     @Option(help: "elsa and compressed-elsa: drop each item of a training user's input with this probability in every batch (the targets keep them all); a denoising regularizer, not in the paper. 0: off.")
@@ -121,7 +121,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--optimizer-reset-epochs must be in 0...\(maximumEpochs), got \(optimizerResetEpochs)")
         }
         if optimizerResetEpochs > 0 && model != .elsa { throw ValidationError("--optimizer-reset-epochs is for --model elsa") }
-        if (initialization != .default || preStageStep) && model == .compressae { throw ValidationError("--initialization and --pre-stage-step are for --model elsa or compressed-elsa") }
+        if (initialization != .default || !preStageStep) && model == .compressae { throw ValidationError("--initialization and --pre-stage-step are for --model elsa or compressed-elsa") }
         if !(momentumDecayScale >= 0 && momentumDecayScale.isFinite) {
             throw ValidationError("--momentum-decay-scale must be finite and not negative, got \(momentumDecayScale)")
         }
@@ -547,7 +547,7 @@ struct TrainCommand: ParsableCommand {
         if validationUsers > 0 { report.validationUsers = experiment.split.validationUsers.count }
         report.selectedEpoch = selectedEpoch
         if model != .compressae && fromModel == nil { extra["initialization"] = initialization.description }
-        if preStageStep { extra["preStageStep"] = "true" }
+        if model != .compressae { extra["preStageStep"] = "\(preStageStep)" }
         if optimizerResetEpochs > 0 { extra["optimizerResetEpochs"] = "\(optimizerResetEpochs)" }
         report.parameters = ["batchSize": "\(batchSize)", "learningRate": "\(rate)", "momentumDecayScale": "\(momentumDecayScale)",
                              "maxOutput": maxOutput.map(String.init) ?? "all", "activation": activation.rawValue,

@@ -21,8 +21,10 @@ import ELSATraining
         #expect(dataset.itemIDs.allSatisfy { metadata.title(of: $0) != nil })
 
         let schedule = try SparsificationSchedule.exponential(dimension: 128, targetNonzeros: 16, epochsPerStage: 2)
+        // The model the measurement below was taken on: Xavier, no extra step before the stages.
         let trainer = CompressedELSATrainer(itemCount: dataset.itemCount,
-                                            configuration: TrainingConfiguration(dimension: 128, batchSize: 256, threads: 2, seed: 7),
+                                            configuration: TrainingConfiguration(dimension: 128, batchSize: 256, threads: 2, seed: 7,
+                                                                                 initialization: .xavier, preStageStep: false),
                                             schedule: schedule, restart: true)
         trainer.train(dataset.interactions)
         let model = trainer.model(itemIDs: dataset.itemIDs)

@@ -183,7 +183,8 @@ func distilledSparseGradientEqualsDenseMaskedGradient(k: Int, maxOutput: Int, th
     let twin = CompressedELSATrainer(itemCount: 60, configuration: configuration, schedule: schedule, restart: false)
     twin.teacher = cached
     twin.train(problem.split.train)
-    #expect(cached.precomputedBatches == twin.history.count * ((problem.split.train.rows + 63) / 64))   // every batch
+    // Every batch, and the extra step before each stage (`preStageStep`, on by default).
+    #expect(cached.precomputedBatches == twin.history.count * ((problem.split.train.rows + 63) / 64) + schedule.stages.count)
     #expect(teacher.precomputedBatches == 0)
     for (first, second) in zip(losses, twin.history.map(\.loss)) {
         #expect(abs(first - second) <= 0.01 * first, "losses \(losses) against \(twin.history.map(\.loss))")

@@ -51,9 +51,10 @@ struct ReferenceLossCurveFixture {
         }.joined(separator: "\n") + "\n")
     }
 
-    func losses(_ initialization: Initialization) -> [Double] {
+    func losses(_ initialization: Initialization, preStageStep: Bool = false) -> [Double] {
         var configuration = Self.configuration
         configuration.initialization = initialization
+        configuration.preStageStep = preStageStep
         let trainer = DenseELSATrainer(initializingOn: interactions, configuration: configuration)
         trainer.train(interactions)
         return trainer.history.map(\.loss)
@@ -63,6 +64,9 @@ struct ReferenceLossCurveFixture {
 /// The reference's mean batch loss of each epoch on the fixture (see `ReferenceLossCurveFixture`).
 let referenceWarmLosses: [Double] = [0.005732876913888114, 0.0049253299034067565, 0.004358892595129353,
                                      0.00434075848066381, 0.004286185439143862, 0.004304280471322792]
+/// `warm_prefit`: the script's whole procedure, with the extra step on the first batch before training.
+let referenceWarmPrefitLosses: [Double] = [0.005335999985358545, 0.004875910468399525, 0.00433339923620224,
+                                           0.004302631631227476, 0.004270236939191818, 0.004288243695295283]
 let referencePlainLosses: [Double] = [0.007055515822555337, 0.005042166582175663, 0.0044345722001578125,
                                       0.004401729974363532, 0.0043572065021310535, 0.004355822157646928]
 
@@ -71,7 +75,8 @@ let referencePlainLosses: [Double] = [0.007055515822555337, 0.005042166582175663
     let fixture = ReferenceLossCurveFixture()
     try fixture.write(to: folder)
     // The engine's own curves beside the fixture, to set against the reference's.
-    let curves = ["warm": fixture.losses(.warmSteps(1)), "plain": fixture.losses(.xavier)]
+    let curves = ["warm": fixture.losses(.warmSteps(1)), "warm_prefit": fixture.losses(.warmSteps(1), preStageStep: true),
+                  "plain": fixture.losses(.xavier)]
     try JSONEncoder().encode(curves).write(to: URL(fileURLWithPath: folder).appendingPathComponent("engine-losses.json"))
 }
 
@@ -80,6 +85,15 @@ let referencePlainLosses: [Double] = [0.007055515822555337, 0.005042166582175663
     let ours = fixture.losses(.warmSteps(1))
     #expect(ours.count == referenceWarmLosses.count)
     for (epoch, (mine, theirs)) in zip(ours, referenceWarmLosses).enumerated() {
+        #expect(abs(mine - theirs) <= 0.01 * theirs, "epoch \(epoch + 1): engine \(mine), reference \(theirs)")
+    }
+}
+
+@Test func theScriptsWholeProcedureFollowsTheReference() {
+    let fixture = ReferenceLossCurveFixture()
+    let ours = fixture.losses(.warmSteps(1), preStageStep: true)
+    #expect(ours.count == referenceWarmPrefitLosses.count)
+    for (epoch, (mine, theirs)) in zip(ours, referenceWarmPrefitLosses).enumerated() {
         #expect(abs(mine - theirs) <= 0.01 * theirs, "epoch \(epoch + 1): engine \(mine), reference \(theirs)")
     }
 }
