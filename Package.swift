@@ -31,7 +31,7 @@ let package = Package(
         /// AVX2 + FMA forms of panel kernels, chosen at run time where the CPU has them.
         .target(name: "ELSAKernelsC"),
         /// Interaction readers, preprocessing, the binary cache and the planted synthetic generator.
-        .target(name: "ELSAData", dependencies: ["ELSASparse"]),
+        .target(name: "ELSAData", dependencies: ["ELSASparse", "ZIPFoundation"]),
         /// Strong-generalization split, folds, top-K selection and ranking metrics.
         .target(name: "ELSAEvaluation", dependencies: ["ELSASparse", "ELSAData"]),
         /// EASE, popularity, dense and compressed ELSA item models, model files.
@@ -55,7 +55,7 @@ let package = Package(
         // MARK: - Unit test bundles
         .testTarget(name: "ELSALinearAlgebraTests", dependencies: ["ELSALinearAlgebra"]),
         .testTarget(name: "ELSASparseTests", dependencies: ["ELSASparse"]),
-        .testTarget(name: "ELSADataTests", dependencies: ["ELSAData", "_TestSupport"]),
+        .testTarget(name: "ELSADataTests", dependencies: ["ELSAData", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ELSAEvaluationTests", dependencies: ["ELSAEvaluation"]),
         .testTarget(name: "ELSAModelsTests", dependencies: ["ELSAModels", "ELSAData", "_TestSupport"]),
         .testTarget(name: "ELSATrainingTests", dependencies: ["ELSATraining", "ELSAData", "_TestSupport"]),

@@ -23,12 +23,16 @@ public enum DataFormat: String, CaseIterable, Sendable, Equatable {
     /// and `count` must equal the number of items on the line. PATH may be the
     /// file or a folder holding it.
     case citeulike
+    /// A scipy sparse matrix saved with `scipy.sparse.save_npz` (CSR, CSC or COO), users x items; its values
+    /// are ratings unless all are 1. Ids from `ReaderOptions.userIDsPath` / `itemIDsPath`, else row and column numbers.
+    case npz
 
     /// Whether the format carries explicit ratings (the rating threshold applies).
     public var hasRatings: Bool {
         switch self {
         case .movielens, .netflix, .goodbooks: return true
         case .csv: return true  // when `ReaderOptions.ratingColumn` is set
+        case .npz: return true  // when its values are not all 1
         case .adjacency, .citeulike: return false
         }
     }

@@ -51,6 +51,8 @@ public enum InteractionReader {
             hasRatings = false
             let file = try resolve(path, candidates: ["users.dat"], format: format)
             try readCiteULike(file: file, into: &builder)
+        case .npz:
+            return try readNPZ(file: path, userIDs: options.userIDsPath, itemIDs: options.itemIDsPath)
         }
         return builder.finish(source: path, format: format, hasRatings: hasRatings,
                               hasTimestamps: hasTimestamps, idOrder: options.idOrder)

@@ -44,6 +44,9 @@ public struct ReaderOptions: Sendable, Equatable {
     public var readTimestamps: Bool
     /// How ids are numbered (default `.sorted`).
     public var idOrder: IDOrder
+    /// `npz`: files of user and item ids, one per line in row and column order (nil: the row and column numbers).
+    public var userIDsPath: String?
+    public var itemIDsPath: String?
 
     public init(separator: FieldSeparator = .comma, header: Header = .detect,
                 userColumn: Int = 0, itemColumn: Int = 1, ratingColumn: Int? = nil,

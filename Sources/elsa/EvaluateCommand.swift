@@ -32,7 +32,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        try OutputPaths.check(inputs: OutputPaths.dataFiles(dataOptions.data).map { ("--data", $0) } + [("--model-file", modelFile)],
+        try OutputPaths.check(inputs: dataOptions.inputFiles + [("--model-file", modelFile)],
                               outputs: [("--report", splitOptions.report), ("--cache", dataOptions.cache)] + splitFiles(splitOptions))
         if let report = splitOptions.report { try makeFolder(of: report) }
         let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,

@@ -50,6 +50,9 @@ struct DataOptions: ParsableArguments {
     @Option(help: "csv: 0-based timestamp column (omit for none).") var timestampColumn: Int?
     @Option(help: "csv: header line: detect, present, absent.") var header: String = "detect"
 
+    @Option(help: "npz: the user ids, one per line in row order (default: the row numbers).") var userIDs: String?
+    @Option(help: "npz: the item ids, one per line in column order (default: the column numbers).") var itemIDs: String?
+
     @Option(help: "A binary cache file: loaded when it exists, written after preprocessing otherwise.")
     var cache: String?
 
@@ -70,6 +73,11 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// The files this data path reads, as (flag, path) inputs for `OutputPaths.check`.
+    var inputFiles: [(String, String?)] {
+        OutputPaths.dataFiles(data).map { ("--data", $0) } + [("--user-ids", userIDs), ("--item-ids", itemIDs)]
+    }
+
     var source: DatasetSource {
         get throws {
             var reader = ReaderOptions.default
@@ -84,6 +92,8 @@ struct DataOptions: ParsableArguments {
                 throw ValidationError("--header must be one of \(ReaderOptions.Header.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             reader.header = headerChoice
+            reader.userIDsPath = userIDs
+            reader.itemIDsPath = itemIDs
             let preprocessing = PreprocessingOptions(minRating: minRating, minUserSupport: minUserSupport,
                                                      minItemSupport: minItemSupport,
                                                      supportFiltering: kCore ? .kCore : .singlePass)

@@ -42,7 +42,7 @@ struct SegmentsCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputPaths.check(inputs: [("--model-file", modelFile)] + OutputPaths.dataFiles(dataOptions.data).map { ("--data", $0) },
+        try OutputPaths.check(inputs: [("--model-file", modelFile)] + dataOptions.inputFiles,
                               outputs: [("--report", splitOptions.report), ("--cache", dataOptions.cache)] + splitFiles(splitOptions))
         let (model, _) = try ModelFile.read(from: modelFile, threads: splitOptions.threads)
         if case .dense = model.embedding { note("\(modelFile) is a dense model: every latent lists every item, expect weak segments") }

@@ -281,7 +281,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let start = Date()
         try OutputPaths.check(
-            inputs: OutputPaths.dataFiles(dataOptions.data).map { ("--data", $0) }
+            inputs: dataOptions.inputFiles
                 + [("--from-model", fromModel), ("--distill-from", distillFrom), ("--target-distill-from", targetDistillFrom),
                    ("--fork-from", forkFrom)],
             outputs: [("--output", output), ("--report", splitOptions.report), ("--checkpoint", checkpoint),

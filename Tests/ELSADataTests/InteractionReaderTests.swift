@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func formatNamesParse() throws {
-        #expect(DataFormat.allCases.map(\.rawValue) == ["csv", "movielens", "netflix", "goodbooks", "adjacency", "citeulike"])
+        #expect(DataFormat.allCases.map(\.rawValue) == ["csv", "movielens", "netflix", "goodbooks", "adjacency", "citeulike", "npz"])
         #expect(try DataFormat(parsing: "MovieLens") == .movielens)
         #expect(dataError { try DataFormat(parsing: "parquet") } == .unknownFormat("parquet"))
         #expect(FieldSeparator(argument: "tab") == .tab)
