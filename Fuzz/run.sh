@@ -27,7 +27,7 @@ MAX_LEN=${FUZZ_MAX_LEN:-8192}
 CORPUS_CAP=${FUZZ_CORPUS_CAP:-200}
 SWIFT=${SWIFT:-swift}
 SWIFTC=${SWIFTC:-swiftc}
-MODULES="ELSALinearAlgebra ELSASparse ELSAKernelsC ELSAData ELSAEvaluation ELSAModels ELSATraining _TestSupport"
+MODULES="ELSALinearAlgebra ELSASparse ELSAKernelsC ZIPFoundation ELSAData ELSAEvaluation ELSAModels ELSATraining _TestSupport"
 FLAGS=(-c release --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enforce-exclusivity=unchecked)
 
 mkdir -p "$SCRATCH/logs"
@@ -53,6 +53,7 @@ for target in $TARGETS; do
         "Fuzz/Targets/$target.swift" Fuzz/Support/*.swift -I "$BUILD/Modules" \
         -Xcc -fmodule-map-file=Sources/_COpenBLAS/module.modulemap \
         -Xcc -fmodule-map-file="$BUILD/ELSAKernelsC.build/module.modulemap" \
+        -Xcc -fmodule-map-file="$SCRATCH/checkouts/ZIPFoundation/Sources/CZLib/module.modulemap" -lz \
         $(pkg-config --cflags openblas | sed 's/^/-Xcc /') "${OBJECTS[@]}" -lopenblas -llapacke -o "$binary" \
         > "$SCRATCH/logs/$target.link.log" 2>&1; then
         grep -v "Cannot export local symbol" "$SCRATCH/logs/$target.link.log" | tail -20
