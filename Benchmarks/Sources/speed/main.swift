@@ -82,19 +82,26 @@ case "dense-epoch":
     say("dense ELSA epoch against its bare sgemm calls: \(summary)")
     say("\(batches.count) batches of \(batchSize) users, \(x.columns) output items, \(threads) threads")
     say("each batch is timed twice back to back, as a training step and as its three bare sgemm calls, so load changes hit both")
-    say("d       epoch s   bare gemm s   epoch/gemm   gemm GFLOP/s   epoch GFLOP/s   gemm share in step")
+    say("d       epoch s   bare gemm s   epoch/gemm   gemm GFLOP/s   epoch GFLOP/s   gemm share in step   finite check/step")
     for d in list("dimensions", "1024,4096") {
         let trainer = DenseELSATrainer(itemCount: x.columns, configuration: TrainingConfiguration(dimension: d, threads: threads, seed: 42))
-        var epoch = 0.0, gemm = 0.0, flops = 0.0
+        var epoch = 0.0, gemm = 0.0, flops = 0.0, check = 0.0
         for batch in batches {
             flops += 6 * Double(batch.outputs.count) * Double(batch.userCount) * Double(d)
             let start = now()
             trainer.step(batch)
             epoch += now() - start
             gemm += bareGemmSeconds(batches: [batch], dimension: d)
+            // The epoch loop's check after every step that no weight is NaN or infinite.
+            let checkStart = now()
+            let finite = BLASThreads.with(threads) {
+                trainer.parameters.storage.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) }
+            }
+            check += now() - checkStart
+            precondition(finite, "the weights went non-finite")
         }
-        say(String(format: "%-6d  %8.2f  %12.2f  %11.3f  %13.1f  %14.1f  %17.3f", d, epoch, gemm, epoch / gemm, flops / gemm / 1e9,
-                   flops / epoch / 1e9, trainer.gemmSeconds / epoch))
+        say(String(format: "%-6d  %8.2f  %12.2f  %11.3f  %13.1f  %14.1f  %17.3f  %18.4f", d, epoch, gemm, epoch / gemm, flops / gemm / 1e9,
+                   flops / epoch / 1e9, trainer.gemmSeconds / epoch, check / epoch))
     }
 case "sparse-epochs":
     let (x, summary) = try loadTrainingMatrix()
