@@ -6,12 +6,18 @@ import ELSASparse
 @testable import ELSATraining
 
 /// A batch whose step leaves NaN weights stops the training at that epoch and batch; nothing after it runs.
-@Test func nonFiniteWeightsStopDenseTrainingAtTheirBatch() throws {
+/// The fixture's data, its configuration, and a Xavier start with `bad` at (`row`, `column`).
+func startWith(_ bad: Float, at row: Int, _ column: Int) -> (ReferenceLossCurveFixture, TrainingConfiguration, DenseMatrix) {
     let fixture = ReferenceLossCurveFixture()
     var configuration = ReferenceLossCurveFixture.configuration
     configuration.initialization = .xavier
     var start = XavierInitializer.matrix(rows: fixture.interactions.columns, columns: configuration.dimension, seed: 1)
-    start[3, 2] = .nan
+    start[row, column] = bad
+    return (fixture, configuration, start)
+}
+
+@Test func nonFiniteWeightsStopDenseTrainingAtTheirBatch() throws {
+    let (fixture, configuration, start) = startWith(.nan, at: 3, 2)
     let trainer = DenseELSATrainer(parameters: start, configuration: configuration)
     trainer.train(fixture.interactions)
     let failure = try #require(trainer.failure)
@@ -23,11 +29,7 @@ import ELSASparse
 }
 
 @Test func nonFiniteWeightsStopCompressedTrainingAndLaterStages() throws {
-    let fixture = ReferenceLossCurveFixture()
-    var configuration = ReferenceLossCurveFixture.configuration
-    configuration.initialization = .xavier
-    var start = XavierInitializer.matrix(rows: fixture.interactions.columns, columns: configuration.dimension, seed: 1)
-    start[0, 0] = .infinity
+    let (fixture, configuration, start) = startWith(.infinity, at: 0, 0)
     let schedule = try SparsificationSchedule.exponential(dimension: 16, targetNonzeros: 4, epochsPerStage: 1)
     let trainer = CompressedELSATrainer(itemCount: fixture.interactions.columns, configuration: configuration, schedule: schedule,
                                         restart: true, carryOptimizerState: false, densePathFraction: 0.28, initial: start)
