@@ -21,6 +21,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "EASE: keep only this many entries per row of B (pruned EASE).")
     var nonzeros: Int?
 
+    enum SplitKind: String, ExpressibleByArgument, CaseIterable { case strong, published }
+    @Option(help: "strong: held-out test users, 5 folds each (the paper's protocol); published: the data folder's own train.txt and test.txt (adjacency), every user with test items ranking all items but their training items, Recall@20 and NDCG@20 as the LightGCN literature computes them.")
+    var split: SplitKind = .strong
+
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var splitOptions: SplitOptions
 
@@ -31,6 +35,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if split == .published { return try runPublished() }
         let start = Date()
         try OutputPaths.check(inputs: dataOptions.inputFiles + [("--model-file", modelFile)],
                               outputs: [("--report", splitOptions.report), ("--cache", dataOptions.cache)] + splitFiles(splitOptions))
@@ -85,6 +90,69 @@ struct EvaluateCommand: ParsableCommand {
         report.parameters = parameters
         report.bytesPerItem = bytesPerItem
         print("\(name) on \(experiment.source.name): \(report.users) users, \(report.items) items, \(report.testUsers) test users")
+        print(report.metricsTable)
+        if let path = splitOptions.report {
+            try report.write(to: path)
+            note("report written to \(path)")
+        }
+    }
+
+    /// Evaluation on the published train/test split of an adjacency folder (weak generalization).
+    func runPublished() throws {
+        let start = Date()
+        guard dataOptions.format == .adjacency else { throw ValidationError("--split published needs --format adjacency (a folder with train.txt and test.txt)") }
+        try OutputPaths.check(inputs: dataOptions.inputFiles + [("--model-file", modelFile)], outputs: [("--report", splitOptions.report)])
+        if let report = splitOptions.report { try makeFolder(of: report) }
+        let published = try PublishedSplit(folder: dataOptions.data)
+        note("published split of \(dataOptions.data): \(published.userIDs.count) users, \(published.itemIDs.count) items, "
+             + "\(published.train.nonzeroCount) training and \(published.test.nonzeroCount) test interactions")
+        let threads = splitOptions.threads
+        var parameters: [String: String] = ["split": "published"]
+        let name: String
+        let outcome: (metrics: [String: Double], users: Int)
+        var bytesPerItem: Int?
+        func evaluate<Model: Recommender>(_ model: Model) throws -> (metrics: [String: Double], users: Int) {
+            try PublishedSplitMetrics.evaluate(model, train: published.train, test: published.test, cutoffs: [20, 50, 100], threadCount: threads)
+        }
+        if let modelFile {
+            let (loaded, metadata) = try ModelFile.read(from: modelFile, threads: threads)
+            guard loaded.itemIDs == published.itemIDs else {
+                throw CommandError("\(modelFile) was trained on other items (\(loaded.itemCount) items; the split has \(published.itemIDs.count) or orders them differently)")
+            }
+            name = metadata["model"] ?? "elsa"
+            parameters.merge(metadata) { $1 }
+            bytesPerItem = loaded.embedding.bytesPerItem
+            outcome = try evaluate(loaded)
+        } else {
+            switch model! {
+            case .popularity:
+                name = "popularity"
+                outcome = try evaluate(PopularityRecommender(interactions: published.train))
+            case .ease:
+                let fitStart = Date()
+                let ease = try EASE(interactions: published.train, lambda: lambda, threads: threads)
+                note(String(format: "EASE fitted on %d items in %.1f s", ease.itemCount, Date().timeIntervalSince(fitStart)))
+                parameters["lambda"] = "\(lambda)"
+                bytesPerItem = 4 * ease.itemCount
+                if let nonzeros {
+                    name = "ease-pruned"
+                    parameters["nonzeros"] = "\(nonzeros)"
+                    bytesPerItem = 8 * nonzeros
+                    outcome = try evaluate(ease.pruned(nonzerosPerRow: min(nonzeros, ease.itemCount)))
+                } else {
+                    name = "ease"
+                    outcome = try evaluate(ease)
+                }
+            }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        var report = ExperimentReport(model: name, dataset: URL(fileURLWithPath: dataOptions.data).lastPathComponent, format: "adjacency",
+                                      metrics: outcome.metrics, users: published.userIDs.count, items: published.itemIDs.count,
+                                      interactions: published.train.nonzeroCount + published.test.nonzeroCount, testUsers: outcome.users,
+                                      evaluatedFolds: outcome.users, seconds: seconds, evaluationSeconds: seconds, seed: splitOptions.seed,
+                                      bytesPerItem: bytesPerItem, parameters: parameters)
+        report.parameters = parameters
+        print("\(name) on the published split of \(report.dataset): \(outcome.users) users with test items, \(report.items) items")
         print(report.metricsTable)
         if let path = splitOptions.report {
             try report.write(to: path)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ELSAData
+import ELSASparse
 @testable import ELSAExperiments
 
 @Test func resolvedPathsAgreeAcrossSpellingsAndSymlinks() throws {
@@ -76,4 +77,21 @@ import ELSAData
     let testUsers = Set(experiment.split.testUsers.map { dataset.userIDs[$0] })
     #expect(Set(test.map { String($0[0]) }) == testUsers)
     #expect(Set(test.map { Int($0[1])! }) == Set(0..<5))
+}
+
+/// train.txt and test.txt become two matrices over the items of the whole folder, in the order `elsa train` gives them.
+@Test func aPublishedSplitKeepsTrainAndTestApartOverOneItemOrder() throws {
+    let folder = temporaryDirectory()
+    try Data("u1 10 20\nu2 20 30\n".utf8).write(to: folder.appendingPathComponent("train.txt"))
+    try Data("u1 30\nu3 10\n".utf8).write(to: folder.appendingPathComponent("test.txt"))
+    let split = try PublishedSplit(folder: folder.path)
+    let union = try InteractionReader.read(path: folder.path, format: .adjacency)
+    #expect(split.itemIDs == union.itemIDs && split.userIDs == union.userIDs)
+    func pairs(_ m: CSRMatrix) -> Set<String> {
+        Set((0..<m.rows).flatMap { r in m.columns(ofRow: r).map { "\(split.userIDs[r]) \(split.itemIDs[Int($0)])" } })
+    }
+    #expect(pairs(split.train) == ["u1 10", "u1 20", "u2 20", "u2 30"])
+    #expect(pairs(split.test) == ["u1 30", "u3 10"])
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("test.txt"))
+    #expect(throws: DataError.self) { try PublishedSplit(folder: folder.path) }
 }
