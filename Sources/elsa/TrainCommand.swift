@@ -259,7 +259,7 @@ struct TrainCommand: ParsableCommand {
     func checkMemory(items: Int, dimension: Int) throws {
         let copies = model == .compressedELSA ? 6 : 5
         let (perCopy, overflow) = items.multipliedReportingOverflow(by: dimension)
-        let (bytes, overflow2) = (perCopy * 4).multipliedReportingOverflow(by: copies)
+        let (bytes, overflow2) = perCopy.multipliedReportingOverflow(by: 4 * copies)
         let available = ProcessInfo.processInfo.physicalMemory
         if overflow || overflow2 || UInt64(bytes) > available {
             throw CommandError(String(format: "%d items x d = %d needs about %.1f GB for training (%d matrices of 4 B per entry), "
