@@ -91,26 +91,27 @@ extension InitialMatrix {
         public var meanRowNormAfter: Double
     }
 
-    /// The movement from `start` to `matrix` (same shape).
-    public static func movement(from start: DenseMatrix, to matrix: DenseMatrix) -> Movement {
-        precondition(start.rows == matrix.rows && start.columns == matrix.columns,
-                     "shapes differ: \(start.rows) x \(start.columns) and \(matrix.rows) x \(matrix.columns)")
+    /// How far `matrix` (a warm-started initial matrix) lies from the Xavier matrix of `seed` and its shape.
+    /// The Xavier values are drawn again one at a time, not stored: no second items x d matrix.
+    public static func movement(of matrix: DenseMatrix, fromXavierSeed seed: UInt64) -> Movement {
+        let d = matrix.columns
         var sum = 0.0, largest = 0.0, normBefore = 0.0, normAfter = 0.0
-        let d = start.columns
-        for r in 0..<start.rows {
-            var before = 0.0, after = 0.0
-            for c in 0..<d {
-                let a = Double(start.storage[r * d + c]), b = Double(matrix.storage[r * d + c])
-                sum += abs(b - a)
-                largest = max(largest, abs(b - a))
-                before += a * a
-                after += b * b
+        var before = 0.0, after = 0.0
+        XavierInitializer.forEachValue(rows: matrix.rows, columns: d, seed: seed) { index, drawn in
+            let a = Double(drawn), b = Double(matrix.storage[index])
+            sum += abs(b - a)
+            largest = max(largest, abs(b - a))
+            before += a * a
+            after += b * b
+            if index % d == d - 1 {  // the row's last entry
+                normBefore += before.squareRoot()
+                normAfter += after.squareRoot()
+                before = 0
+                after = 0
             }
-            normBefore += before.squareRoot()
-            normAfter += after.squareRoot()
         }
-        let rows = Double(max(1, start.rows))
-        return Movement(meanChange: sum / Double(max(1, start.storage.count)), largestChange: largest,
+        let rows = Double(max(1, matrix.rows))
+        return Movement(meanChange: sum / Double(max(1, matrix.storage.count)), largestChange: largest,
                         meanRowNormBefore: normBefore / rows, meanRowNormAfter: normAfter / rows)
     }
 }
@@ -124,14 +125,14 @@ extension EpochRunner {
     static func leadingBatches(_ count: Int, epoch: Int, of interactions: CSRMatrix, configuration: TrainingConfiguration,
                                stream: UInt64) -> [TrainingBatch] {
         let schedule = BatchSchedule(users: interactions.rows, batchSize: configuration.batchSize, seed: configuration.seed, epoch: epoch)
-        let nonEmpty = schedule.batches.lazy.filter { interactions.selectingRows($0).nonzeroCount > 0 }.prefix(count)
-        let users = Array(nonEmpty)
-        guard !users.isEmpty else { return [] }
+        let nonEmpty = Array(schedule.batches.lazy.map { (users: $0, rows: interactions.selectingRows($0)) }
+            .filter { $0.rows.nonzeroCount > 0 }.prefix(count))
+        guard !nonEmpty.isEmpty else { return [] }
         var generator = SeededGenerator(seed: configuration.seed, stream: stream &+ UInt64(epoch))
         return (0..<count).map { index in
-            let chosen = users[index % users.count]
-            var batch = TrainingBatch(rows: interactions.selectingRows(chosen), maxOutput: configuration.maxOutput, generator: &generator)
-            batch.users = chosen
+            let chosen = nonEmpty[index % nonEmpty.count]
+            var batch = TrainingBatch(rows: chosen.rows, maxOutput: configuration.maxOutput, generator: &generator)
+            batch.users = chosen.users
             return batch
         }
     }

@@ -245,8 +245,7 @@ struct TrainCommand: ParsableCommand {
     func initialMatrix(_ experiment: Experiment, _ configuration: TrainingConfiguration) throws -> DenseMatrix {
         let matrix = InitialMatrix.make(for: experiment.train, configuration: configuration)
         if case .warmSteps(let steps) = configuration.initialization {
-            let xavier = XavierInitializer.matrix(rows: matrix.rows, columns: matrix.columns, seed: configuration.seed)
-            let moved = InitialMatrix.movement(from: xavier, to: matrix)
+            let moved = InitialMatrix.movement(of: matrix, fromXavierSeed: configuration.seed)
             note(String(format: "initialization: Xavier (entries within ±%.4f) then %d warm step%@: entries moved by %.4f on average, "
                         + "%.4f at most; mean row norm %.3f -> %.3f", (6 / Double(matrix.rows + matrix.columns)).squareRoot(), steps,
                         steps == 1 ? "" : "s", moved.meanChange, moved.largestChange, moved.meanRowNormBefore, moved.meanRowNormAfter))
