@@ -64,32 +64,38 @@ struct EvaluateCommand: ParsableCommand {
             bytesPerItem = loaded.embedding.bytesPerItem
             result = try experiment.evaluate(loaded)
         } else {
-            switch model! {
-            case .popularity:
-                name = "popularity"
-                result = try experiment.evaluate(PopularityRecommender(interactions: experiment.train))
-            case .ease:
-                let fitStart = Date()
-                let ease = try EASE(interactions: experiment.train, lambda: lambda, threads: splitOptions.threads)
-                note(String(format: "EASE fitted on %d items in %.1f s", ease.itemCount, Date().timeIntervalSince(fitStart)))
-                parameters["lambda"] = "\(lambda)"
-                if let nonzeros {
-                    guard nonzeros <= ease.itemCount else {
-                        throw ValidationError("--nonzeros \(nonzeros) is more than the \(ease.itemCount) items")
-                    }
-                    name = "ease-pruned"
-                    parameters["nonzeros"] = "\(nonzeros)"
-                    result = try experiment.evaluate(ease.pruned(nonzerosPerRow: nonzeros))
-                } else {
-                    name = "ease"
-                    result = try experiment.evaluate(ease)
-                }
-            }
+            let baseline = try fitBaseline(on: experiment.train)
+            (name, parameters) = (baseline.name, baseline.parameters)
+            result = try experiment.evaluate(baseline.recommender)
         }
         var report = experiment.report(model: name, result: result, seconds: Date().timeIntervalSince(start))
         report.parameters = parameters
         report.bytesPerItem = bytesPerItem
-        print("\(name) on \(experiment.source.name): \(report.users) users, \(report.items) items, \(report.testUsers) test users")
+        try finish(report, headline: "\(name) on \(experiment.source.name): \(report.users) users, \(report.items) items, \(report.testUsers) test users")
+    }
+
+    /// The `--model` baseline fitted on `train` (users x items): its report name and parameters, the recommender,
+    /// and its bytes per item (EASE's dense row, 8 B per entry of a pruned one; none for popularity).
+    func fitBaseline(on train: CSRMatrix) throws
+        -> (name: String, parameters: [String: String], recommender: any Recommender, bytesPerItem: Int?) {
+        switch model! {
+        case .popularity:
+            return ("popularity", [:], PopularityRecommender(interactions: train), nil)
+        case .ease:
+            let fitStart = Date()
+            let ease = try EASE(interactions: train, lambda: lambda, threads: splitOptions.threads)
+            note(String(format: "EASE fitted on %d items in %.1f s", ease.itemCount, Date().timeIntervalSince(fitStart)))
+            guard let nonzeros else { return ("ease", ["lambda": "\(lambda)"], ease, 4 * ease.itemCount) }
+            guard nonzeros <= ease.itemCount else {
+                throw ValidationError("--nonzeros \(nonzeros) is more than the \(ease.itemCount) items")
+            }
+            return ("ease-pruned", ["lambda": "\(lambda)", "nonzeros": "\(nonzeros)"], ease.pruned(nonzerosPerRow: nonzeros), 8 * nonzeros)
+        }
+    }
+
+    /// Prints the report's headline and metrics, and writes it when `--report` asks.
+    func finish(_ report: ExperimentReport, headline: String) throws {
+        print(headline)
         print(report.metricsTable)
         if let path = splitOptions.report {
             try report.write(to: path)
@@ -124,39 +130,18 @@ struct EvaluateCommand: ParsableCommand {
             bytesPerItem = loaded.embedding.bytesPerItem
             outcome = try evaluate(loaded)
         } else {
-            switch model! {
-            case .popularity:
-                name = "popularity"
-                outcome = try evaluate(PopularityRecommender(interactions: published.train))
-            case .ease:
-                let fitStart = Date()
-                let ease = try EASE(interactions: published.train, lambda: lambda, threads: threads)
-                note(String(format: "EASE fitted on %d items in %.1f s", ease.itemCount, Date().timeIntervalSince(fitStart)))
-                parameters["lambda"] = "\(lambda)"
-                bytesPerItem = 4 * ease.itemCount
-                if let nonzeros {
-                    name = "ease-pruned"
-                    parameters["nonzeros"] = "\(nonzeros)"
-                    bytesPerItem = 8 * nonzeros
-                    outcome = try evaluate(ease.pruned(nonzerosPerRow: min(nonzeros, ease.itemCount)))
-                } else {
-                    name = "ease"
-                    outcome = try evaluate(ease)
-                }
-            }
+            let baseline = try fitBaseline(on: published.train)
+            name = baseline.name
+            parameters.merge(baseline.parameters) { $1 }
+            bytesPerItem = baseline.bytesPerItem
+            outcome = try evaluate(baseline.recommender)
         }
         let seconds = Date().timeIntervalSince(start)
-        var report = ExperimentReport(model: name, dataset: URL(fileURLWithPath: dataOptions.data).lastPathComponent, format: "adjacency",
+        let report = ExperimentReport(model: name, dataset: URL(fileURLWithPath: dataOptions.data).lastPathComponent, format: "adjacency",
                                       metrics: outcome.metrics, users: published.userIDs.count, items: published.itemIDs.count,
                                       interactions: published.train.nonzeroCount + published.test.nonzeroCount, testUsers: outcome.users,
                                       evaluatedFolds: outcome.users, seconds: seconds, evaluationSeconds: seconds, seed: splitOptions.seed,
                                       bytesPerItem: bytesPerItem, parameters: parameters)
-        report.parameters = parameters
-        print("\(name) on the published split of \(report.dataset): \(outcome.users) users with test items, \(report.items) items")
-        print(report.metricsTable)
-        if let path = splitOptions.report {
-            try report.write(to: path)
-            note("report written to \(path)")
-        }
+        try finish(report, headline: "\(name) on the published split of \(report.dataset): \(outcome.users) users with test items, \(report.items) items")
     }
 }
