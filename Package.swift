@@ -63,5 +63,6 @@ let package = Package(
         .testTarget(name: "ELSAExperimentsTests", dependencies: ["ELSAExperiments", "ZIPFoundation"]),
         /// The `elsa` executable end to end (run as a process; `make test` builds it first).
         .testTarget(name: "ELSACommandLineTests"),
+        .testTarget(name: "ELSATests", dependencies: ["ELSA"]),
     ]
 )

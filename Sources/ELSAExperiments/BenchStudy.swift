@@ -106,7 +106,7 @@ public final class BenchStudy {
         if let full, selected("pruned") { part("pruned dense ELSA") { try runPrunedAfterTraining(full: full) } }
         if selected("dense") { part("dense ELSA at the budget") { try runDenseAtBudget() } }
         if !schedules.isEmpty && (!distilling || full != nil) {
-            part("sparse training") { try runSparseTraining(families: Set(schedules), full: full) }
+            part("sparse training") { try runSparseTraining(families: Set(schedules)) }
         }
         if let full, selected("compressae") { part("CompresSAE") { try runSparseAutoencoder(full: full) } }
         // Runs finished meanwhile by another process on the same folder count too.
@@ -188,12 +188,42 @@ public final class BenchStudy {
                         latencyMicroseconds: latency, selectedEpoch: selectedEpoch)
     }
 
+    /// The recipe of every ELSA training of the study (dense ELSA at the preset's dimension; each run
+    /// changes what it needs). Validated as `elsa train` validates its recipes.
+    var baseRecipe: TrainingRecipe {
+        var recipe = TrainingRecipe(model: .elsa)
+        recipe.dimension = preset.dimension
+        recipe.epochs = preset.denseEpochs
+        recipe.seed = seed
+        recipe.threads = threads
+        recipe.split.testUsers = experiment.split.testUsers.count
+        recipe.batch.size = preset.batchSize
+        recipe.batch.outputs = preset.maxOutput == Int.max ? nil : preset.maxOutput
+        recipe.optimizer.learningRate = preset.learningRate
+        recipe.activation = preset.activation ?? .relu6
+        recipe.regularizers.inputDropout = preset.inputDropout ?? 0
+        recipe.initialization = preset.initialization ?? .default
+        recipe.preStageStep = preset.preStageStep ?? true
+        if let users = preset.validationUsers {
+            recipe.selection.validationUsers = users
+            recipe.selection.keepBest = true
+        }
+        recipe.checkpoint.minutes = checkpointInterval / 60
+        return recipe
+    }
+
     func configuration(dimension: Int, epochs: Int) -> TrainingConfiguration {
-        TrainingConfiguration(dimension: dimension, epochs: epochs, batchSize: preset.batchSize, maxOutput: preset.maxOutput,
-                              optimizer: NadamConfiguration(learningRate: preset.learningRate ?? NadamConfiguration().learningRate),
-                              activation: preset.activation ?? .relu6, threads: threads, seed: seed,
-                              inputDropout: preset.inputDropout ?? 0, initialization: preset.initialization ?? .default,
-                              preStageStep: preset.preStageStep ?? true)
+        var recipe = baseRecipe
+        recipe.epochs = epochs
+        return recipe.configuration(dimension: dimension)
+    }
+
+    /// Trains `recipe` through `TrainingRun`, with the study's checkpoint label and progress lines.
+    func training(_ recipe: TrainingRecipe, label: String) throws -> TrainingRun {
+        let run = try TrainingRun(recipe: recipe, experiment: experiment, observer: BenchProgress(study: self, label: label))
+        run.checkpointLabel = checkpointRun
+        run.startsOverOnUnusableCheckpoint = true
+        return run
     }
 
     private func runEASE() throws {
@@ -221,7 +251,7 @@ public final class BenchStudy {
         let path = "\(runsDirectory)/elsa-full.model"
         if done("elsa-full"), let (model, _) = try? ModelFile.read(from: path, threads: threads) { return model }
         log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA d = \(preset.dimension), \(preset.denseEpochs) epochs")
-        let trained = try trainDense(id: "elsa-full", configuration: configuration(dimension: preset.dimension, epochs: preset.denseEpochs))
+        let trained = try trainDense(id: "elsa-full", dimension: preset.dimension)
         try ModelFile.write(trained.model, metadata: ["model": "elsa", "dimension": "\(preset.dimension)"], to: path)
         if !done("elsa-full") {
             try record(try measure(trained.model, id: "elsa-full", method: "Dense ELSA (full)", budget: nil, bytesPerItem: 4 * preset.dimension,
@@ -252,7 +282,6 @@ public final class BenchStudy {
     static let compressaeTuneEpochs = 1
 
     private func runSparseAutoencoder(full: ELSAModel) throws {
-        let dense = full.embedding.toDense()
         let fullTrain = runs.first { $0.id == "elsa-full" }?.trainSeconds ?? 0
         for budget in preset.budgets {
             let k = budget / 8
@@ -267,10 +296,16 @@ public final class BenchStudy {
                 seconds = (runs.first { $0.id == "compressae-k\(k)" }?.trainSeconds ?? fullTrain) - fullTrain
             } else {
                 log("[\(runs.count + 1)/\(plannedRuns.count)] CompresSAE h = \(preset.saeHidden), k = \(k)")
-                let start = Date()
-                let codes = try compressWithSparseAutoencoder(dense, nonzeros: k)
-                seconds = Date().timeIntervalSince(start)
-                model = ELSAModel(embedding: .sparse(codes), itemIDs: itemIDs, threads: threads)
+                var recipe = TrainingRecipe(model: .compressae)
+                (recipe.seed, recipe.threads, recipe.dimension, recipe.epochs) = (seed, threads, preset.saeHidden, preset.saeEpochs)
+                recipe.schedule.targetNonzeros = k
+                recipe.batch.size = min(1024, max(64, items / 8))
+                recipe.startFrom = "\(runsDirectory)/elsa-full.model"
+                let outcome = try training(recipe, label: "compressae-k\(k)").run()
+                log(String(format: "  CompresSAE k = %d: reconstruction loss 1 - cos = %.4f after %d epochs", k,
+                           outcome.history.last?.loss ?? .nan, outcome.history.count))
+                seconds = outcome.trainSeconds
+                model = outcome.model
                 try ModelFile.write(model, metadata: ["model": "compressae", "k": "\(k)", "dimension": "\(preset.saeHidden)"], to: path)
             }
             if !done("compressae-k\(k)") {
@@ -281,17 +316,18 @@ public final class BenchStudy {
             if !done("compressae-tuned-k\(k)") {
                 let epochs = BenchStudy.compressaeTuneEpochs
                 log("[\(runs.count + 1)/\(plannedRuns.count)] CompresSAE codes, k = \(k), tuned by compressed ELSA for \(epochs) epoch(s)")
-                let schedule = try SparsificationSchedule.make(.constant, dimension: preset.saeHidden, targetNonzeros: k, epochsPerStage: epochs)
-                let trainer = CompressedELSATrainer(itemCount: items, configuration: configuration(dimension: preset.saeHidden, epochs: epochs),
-                                                    schedule: schedule, restart: false, carryOptimizerState: false,
-                                                    densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
-                                                    initial: model.embedding.toDense())  // the codes, rows normalized as scored
-                trainer.train(experiment.train, observer: BenchProgress(study: self, label: "compressae-tuned-k\(k)", totalEpochs: epochs))
-                let tuneSeconds = trainer.history.reduce(0) { $0 + $1.seconds }
-                try record(try measure(trainer.model(itemIDs: itemIDs), id: "compressae-tuned-k\(k)",
+                // The codes (rows normalized as scored) trained with their pattern fixed: no teacher, no validation.
+                var recipe = baseRecipe
+                (recipe.model, recipe.dimension, recipe.epochs, recipe.startFrom) = (.compressedELSA, preset.saeHidden, 1, path)
+                (recipe.schedule.kind, recipe.schedule.targetNonzeros, recipe.schedule.epochsPerStage) = (.constant, k, epochs)
+                recipe.schedule.restart = false
+                recipe.selection = TrainingRecipe.Selection()
+                let outcome = try training(recipe, label: "compressae-tuned-k\(k)").run()
+                let tuneSeconds = outcome.history.reduce(0) { $0 + $1.seconds }
+                try record(try measure(outcome.model, id: "compressae-tuned-k\(k)",
                                        method: "Dense ELSA + CompresSAE, codes tuned by compressed ELSA",
                                        budget: budget, bytesPerItem: 8 * k, k: k, dimension: preset.saeHidden,
-                                       trainSeconds: fullTrain + seconds + tuneSeconds, epochs: trainer.history,
+                                       trainSeconds: fullTrain + seconds + tuneSeconds, epochs: outcome.history,
                                        modelBytes: items * k * 8 + (items + 1) * 8))
             }
         }
@@ -301,16 +337,11 @@ public final class BenchStudy {
         for budget in preset.budgets where !done("elsa-dense-d\(budget / 4)") {
             let d = budget / 4
             log("[\(runs.count + 1)/\(plannedRuns.count)] dense ELSA at the budget: d = \(d)")
-            let trained = try trainDense(id: "elsa-dense-d\(d)", configuration: configuration(dimension: d, epochs: preset.denseEpochs))
+            let trained = try trainDense(id: "elsa-dense-d\(d)", dimension: d)
             try record(try measure(trained.model, id: "elsa-dense-d\(d)", method: "Dense ELSA at the budget (d = 2k)",
                                    budget: budget, bytesPerItem: 4 * d, k: nil, dimension: d, trainSeconds: trained.seconds,
                                    epochs: trained.history, modelBytes: 4 * items * d, selectedEpoch: trained.selectedEpoch))
         }
-    }
-
-    /// A validation tracker keeping the best epoch, when the study has validation users.
-    func validationTracker() -> ValidationTracker? {
-        experiment.validationFolds.map { ValidationTracker(folds: $0, itemIDs: itemIDs, threads: threads, keepBest: true) }
     }
 
     /// Dense ELSA for the run `id`: its model (with validation users, that of its best epoch), history,
@@ -318,181 +349,55 @@ public final class BenchStudy {
     /// training is done) is written after an epoch when `checkpointInterval` has passed since the last
     /// one, so an interrupted study continues the run from its last checkpoint (a checkpoint it cannot
     /// use is logged and the run starts over).
-    func trainDense(id: String, configuration: TrainingConfiguration) throws
+    func trainDense(id: String, dimension: Int) throws
         -> (model: ELSAModel, history: [EpochReport], seconds: Double, selectedEpoch: Int?) {
-        let path = "\(runsDirectory)/\(id).checkpoint"
-        for temporary in SectionFile.removeAbandonedTemporaries(of: path) {
-            log("  removed \(temporary), a checkpoint write that a crash interrupted")
-        }
-        let tracker = validationTracker()
-        var resumed: DenseELSATrainer?
-        if FileManager.default.fileExists(atPath: path) {
-            do {
-                let (trainer, kept) = try DenseELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration, itemCount: items)
-                if let kept { tracker?.restore(kept) }
-                resumed = trainer
-                log("  resuming from the checkpoint \(path): \(trainer.history.count) of \(configuration.epochs) epochs done")
-            } catch {
-                log("  checkpoint \(path) not used: \(error)")
-            }
-        }
-        let trainer = resumed ?? DenseELSATrainer(initializingOn: experiment.train, configuration: configuration)
-        let progress = BenchProgress(study: self, label: id, totalEpochs: configuration.epochs)
-        progress.restore(trainer.history)
-        var lastCheckpoint = Date()
-        while trainer.history.count < configuration.epochs {
-            trainer.train(experiment.train, epochs: 1, observer: progress, afterEpoch: tracker.map { tracker in
-                { tracker.evaluate(trainer.model(itemIDs: tracker.itemIDs), epoch: $0) }
-            })
-            guard trainer.history.count < configuration.epochs, Date().timeIntervalSince(lastCheckpoint) >= checkpointInterval else { continue }
-            do {
-                try trainer.writeCheckpoint(to: path, run: checkpointRun, kept: tracker?.keptEpoch)
-                lastCheckpoint = Date()
-            } catch {
-                log("  could not write the checkpoint (training goes on): \(error)")
-            }
-        }
-        try? FileManager.default.removeItem(atPath: path)
-        let (model, selected) = try chosenModel(tracker, last: trainer.model(itemIDs: itemIDs))
-        return (model, trainer.history, trainer.history.reduce(0) { $0 + $1.seconds }, selected)
+        var recipe = baseRecipe
+        recipe.dimension = dimension
+        recipe.checkpoint.file = "\(runsDirectory)/\(id).checkpoint"
+        let outcome = try training(recipe, label: id).run()
+        try? FileManager.default.removeItem(atPath: recipe.checkpoint.file!)
+        return (outcome.model, outcome.history, outcome.history.reduce(0) { $0 + $1.seconds }, outcome.selectedEpoch)
     }
 
-    /// The model of the tracker's best epoch and its number, or `last` without validation users.
-    /// - Throws: the first validation evaluation that failed.
-    private func chosenModel(_ tracker: ValidationTracker?, last: @autoclosure () -> ELSAModel) throws -> (ELSAModel, Int?) {
-        guard let tracker else { return (last(), nil) }
-        if let failure = tracker.failure { throw failure }
-        guard let best = tracker.best, let model = best.model else { return (last(), nil) }
-        return (model, best.epoch)
-    }
-
-    /// The sparse schedule families; with `preset.distillWeight`, each learns from `full`'s predictions too.
-    private func runSparseTraining(families: Set<String>, full: ELSAModel?) throws {
+    /// The sparse schedule families; with `preset.distillWeight`, each learns from the full dense ELSA's predictions too.
+    private func runSparseTraining(families: Set<String>) throws {
         if preset.averageLastEpochs != nil && preset.validationUsers != nil {
             throw BenchError.unavailable("validation users (each run keeps its best epoch) and weight averaging both choose "
                                          + "a sparse run's final model; the preset sets both")
         }
-        let initial = InitialMatrix.make(for: experiment.train,
-                                         configuration: configuration(dimension: preset.dimension, epochs: preset.epochsPerStage))
-        var teacher: DistillationTeacher?
-        var teacherSeconds = 0.0   // precomputing the teacher's targets, counted into every distilled run's training time
-        func distillationTeacher() -> DistillationTeacher? {
-            guard let weight = preset.distillWeight, let full else { return nil }
-            if let teacher { return teacher }
-            let started = Date()
-            let made = DistillationTeacher(itemMatrix: full.embedding.toDense(), weight: weight,
-                                           activation: preset.activation ?? .relu6, threads: threads)
-            let precompute = made.precomputeTargetsIfUseful(of: experiment.train, inputDropout: preset.inputDropout ?? 0)
-            teacherSeconds = Date().timeIntervalSince(started)
-            log("  distilling from the full dense ELSA with weight \(weight) ("
-                + (precompute ? String(format: "its targets precomputed in %.1f s)", teacherSeconds) : "its targets computed per batch)"))
-            teacher = made
-            return made
-        }
         for (prefix, name, kind, restart) in scheduleFamilies where families.contains(prefix) {
-            let missing = preset.budgets.filter { !done("\(prefix)-k\($0 / 8)") }
+            let missing = preset.budgets.filter { !done("\(prefix)-k\($0 / 8)") }.map { $0 / 8 }
             if missing.isEmpty { continue }
-            let schedules = try missing.map {
-                try SparsificationSchedule.make(kind, dimension: preset.dimension, targetNonzeros: $0 / 8,
-                                                epochsPerStage: preset.epochsPerStage, targetEpochs: preset.targetEpochs)
+            var recipe = baseRecipe
+            (recipe.model, recipe.epochs) = (.compressedELSA, 1)
+            (recipe.schedule.kind, recipe.schedule.restart, recipe.schedule.targetNonzeros) = (kind, restart, missing.min()!)
+            (recipe.schedule.epochsPerStage, recipe.schedule.targetEpochs) = (preset.epochsPerStage, preset.targetEpochs)
+            if let weight = preset.distillWeight {
+                (recipe.teachers.model, recipe.teachers.weight) = ("\(runsDirectory)/elsa-full.model", weight)
+                log("  distilling from the full dense ELSA with weight \(weight) (runs/elsa-full.model)")
             }
+            recipe.targetStage.regrowFraction = preset.regrowFraction ?? 0
+            recipe.targetStage.regrowBatches = preset.regrowBatches ?? PatternRegrowth.defaultBatches
+            recipe.targetStage.decayLearningRateTo = preset.decayLearningRateTo ?? 1
+            recipe.targetStage.averageLastEpochs = preset.averageLastEpochs ?? 0
+            recipe.checkpoint.file = "\(runsDirectory)/\(prefix).checkpoint"
             // Shared stages run once; progress counts the epochs actually run.
-            log("[\(runs.count + 1)/\(plannedRuns.count)] \(name): targets \(missing.map { $0 / 8 }), stages shared where the schedules agree")
-            let teacher = distillationTeacher()
-            let progress = BenchProgress(study: self, label: prefix, plannedKs: BenchStudy.distinctEpochKs(schedules),
-                                         dimension: preset.dimension,
-                                         densePathFraction: CompressedELSATrainer.defaultDensePathFraction,
-                                         evaluations: experiment.validationFolds == nil ? 0 : schedules.reduce(0) { $0 + $1.stages.last!.epochs })
-            let trainingConfiguration = configuration(dimension: preset.dimension, epochs: 1)
-            let checkpointPath = "\(runsDirectory)/\(prefix).checkpoint"
-            let resumed = resumeTrunk(from: checkpointPath, schedules: schedules, configuration: trainingConfiguration,
-                                      restart: restart, initial: initial)
-            if let resumed { progress.restore(resumed.history) }
-            var failure: Error?
-            var lastCheckpoint = Date()
-            // With validation users, one tracker per target: the epochs at its k are evaluated and the best kept.
-            var trackers: [Int: ValidationTracker] = [:]
-            func tracker(_ k: Int) -> ValidationTracker? {
-                if trackers[k] == nil { trackers[k] = validationTracker() }
-                return trackers[k]
+            log("[\(runs.count + 1)/\(plannedRuns.count)] \(name): targets \(missing), stages shared where the schedules agree")
+            try training(recipe, label: prefix).runTargets(missing) { k, outcome in
+                // Kept beside the run (small: 8 B per nonzero) for `elsa segments`, `recommend` and `export`.
+                try ModelFile.write(outcome.model, metadata: ["model": "compressed-elsa", "schedule": prefix, "k": "\(k)",
+                                                              "dimension": "\(preset.dimension)"],
+                                    to: "\(runsDirectory)/\(prefix)-k\(k).model")
+                try record(try measure(outcome.model, id: "\(prefix)-k\(k)", method: name, budget: 8 * k, bytesPerItem: 8 * k, k: k,
+                                       dimension: preset.dimension, trainSeconds: outcome.trainSeconds, epochs: outcome.history,
+                                       modelBytes: items * k * 8 + (items + 1) * 8, selectedEpoch: outcome.selectedEpoch))
             }
-            ScheduleForks.train(schedules, initial: initial, configuration: trainingConfiguration,
-                                restart: restart, interactions: experiment.train, observer: progress, resume: resumed,
-                                checkpoint: { trunk in
-                                    guard failure == nil, trunk.stagesDone < trunk.schedule.stages.count,
-                                          Date().timeIntervalSince(lastCheckpoint) >= checkpointInterval else { return }
-                                    do {
-                                        try trunk.writeCheckpoint(to: checkpointPath, run: checkpointRun)
-                                        lastCheckpoint = Date()
-                                    } catch {
-                                        log("  could not write the checkpoint (training goes on): \(error)")
-                                    }
-                                },
-                                afterTargetEpoch: experiment.validationFolds == nil ? nil : { schedule, trainer, epoch in
-                                    let started = Date()
-                                    defer { progress.evaluated(seconds: Date().timeIntervalSince(started)) }
-                                    return tracker(schedule.targetNonzeros)?.evaluate(trainer.model(itemIDs: self.itemIDs), epoch: epoch)
-                                }, teacher: teacher, regrowth: preset.regrowth,
-                                   learningRateDecay: preset.learningRateDecay,
-                                   weightAveraging: preset.weightAveraging) { schedule, trainer in
-                guard failure == nil else { return }
-                let k = schedule.targetNonzeros
-                do {
-                    let (model, selected) = try chosenModel(tracker(k), last: trainer.model(itemIDs: itemIDs))
-                    // Kept beside the run (small: 8 B per nonzero) for `elsa segments`, `recommend` and `export`.
-                    try ModelFile.write(model, metadata: ["model": "compressed-elsa", "schedule": prefix, "k": "\(k)",
-                                                          "dimension": "\(preset.dimension)"],
-                                        to: "\(runsDirectory)/\(prefix)-k\(k).model")
-                    try record(try measure(model, id: "\(prefix)-k\(k)", method: name, budget: 8 * k, bytesPerItem: 8 * k, k: k,
-                                           dimension: preset.dimension,
-                                           trainSeconds: trainer.history.reduce(0) { $0 + $1.seconds } + (teacher == nil ? 0 : teacherSeconds),
-                                           epochs: trainer.history, modelBytes: items * k * 8 + (items + 1) * 8,
-                                           selectedEpoch: selected))
-                } catch { failure = error }
-            }
-            if let failure { throw failure }
-            try? FileManager.default.removeItem(atPath: checkpointPath)
         }
     }
 
     /// What a trunk checkpoint of this study belongs to (the runs folder is tied to the study's fingerprint).
     var checkpointRun: String { "bench study on \(experiment.source.name), seed \(seed)" }
 
-    /// The trunk restored from `path` when a checkpoint is there and every target still to train
-    /// can fork from it; otherwise nil (the trunk starts over), with a line saying why.
-    private func resumeTrunk(from path: String, schedules: [SparsificationSchedule], configuration: TrainingConfiguration,
-                             restart: Bool, initial: DenseMatrix) -> CompressedELSATrainer? {
-        for temporary in SectionFile.removeAbandonedTemporaries(of: path) {
-            log("  removed \(temporary), a checkpoint write that a crash interrupted")
-        }
-        guard FileManager.default.fileExists(atPath: path), let trunkSchedule = ScheduleForks.trunkSchedule(of: schedules) else { return nil }
-        do {
-            let trunk = try CompressedELSATrainer.resume(from: path, run: checkpointRun, configuration: configuration,
-                                                         schedule: trunkSchedule, restart: restart, regrowth: preset.regrowth,
-                                                         learningRateDecay: preset.learningRateDecay,
-                                                         weightAveraging: preset.weightAveraging, initial: initial)
-            guard ScheduleForks.canResume(schedules, stagesDone: trunk.stagesDone) else {
-                log("  checkpoint \(path) not used: a target still to train leaves the trunk before its stage \(trunk.stagesDone)")
-                return nil
-            }
-            log("  resuming from the checkpoint \(path): \(trunk.stagesDone) stages, \(trunk.history.count) epochs done")
-            return trunk
-        } catch {
-            log("  checkpoint not used, starting over: \(error)")
-            return nil
-        }
-    }
-
-    /// CompresSAE codes (items x h, k per row) of the dense item matrix.
-    func compressWithSparseAutoencoder(_ dense: DenseMatrix, nonzeros k: Int) throws -> CSRMatrix {
-        let configuration = CompresSAEConfiguration(hiddenDimension: preset.saeHidden, nonzeros: k, epochs: preset.saeEpochs,
-                                                    batchSize: min(1024, max(64, dense.rows / 8)), threads: threads, seed: seed)
-        let autoencoder = CompresSAE(inputDimension: dense.columns, configuration: configuration)
-        autoencoder.train(dense, observer: BenchProgress(study: self, label: "compressae-k\(k)", totalEpochs: preset.saeEpochs))
-        log(String(format: "  CompresSAE k = %d: reconstruction loss 1 - cos = %.4f after %d epochs", k,
-                   autoencoder.history.last?.loss ?? .nan, autoencoder.history.count))
-        return autoencoder.encode(dense)
-    }
 
     // MARK: - Progress
 
@@ -534,27 +439,24 @@ public enum BenchError: Error, CustomStringConvertible {
     }
 }
 
-/// Epoch lines with the run's progress and an estimate of its time left (`RunETA`).
-final class BenchProgress: TrainingObserver {
+/// Epoch lines with the run's progress and an estimate of its time left (`RunETA`), and the run's notes.
+final class BenchProgress: TrainingRunObserver {
     let study: BenchStudy
     let label: String
-    private(set) var eta: RunETA
-    let start = Date()
+    private(set) var eta = RunETA(totalEpochs: 0)
+    private var start = Date()
 
-    init(study: BenchStudy, label: String, totalEpochs: Int) {
+    init(study: BenchStudy, label: String) {
         self.study = study
         self.label = label
-        self.eta = RunETA(totalEpochs: totalEpochs)
     }
 
-    init(study: BenchStudy, label: String, plannedKs: [Int], dimension: Int, densePathFraction: Double, evaluations: Int = 0) {
-        self.study = study
-        self.label = label
-        self.eta = RunETA(plannedKs: plannedKs, dimension: dimension, densePathFraction: densePathFraction, evaluations: evaluations)
-    }
+    func note(_ message: String) { study.say("  " + message) }
 
-    /// Counts the epochs a resumed trainer ran before its checkpoint as done.
-    func restore(_ reports: [EpochReport]) { eta.restore(reports) }
+    func started(_ eta: RunETA) {
+        self.eta = eta
+        start = Date()
+    }
 
     /// Counts a validation evaluation into the run's time left.
     func evaluated(seconds: Double) { eta.evaluated(seconds: seconds) }

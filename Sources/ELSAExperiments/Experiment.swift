@@ -40,6 +40,22 @@ public struct Experiment: Sendable {
         self.validationFolds = validationUsers > 0 ? try split.validationFolds() : nil
     }
 
+    /// An experiment on a dataset already in memory (named `name` in reports and checkpoints). Unlike the
+    /// file-based initializer, `testUsers` may be 0: every user trains (less `validationUsers`), as an
+    /// estimator's `fit` does.
+    public init(dataset: InteractionDataset, name: String = "memory", testUsers: Int, validationUsers: Int = 0,
+                seed: UInt64, threads: Int) throws {
+        self.source = DatasetSource(path: name)
+        self.loaded = LoadedDataset(dataset: dataset, report: nil, synthetic: nil, seconds: 0,
+                                    summary: "\(name): \(dataset.userCount) users, \(dataset.itemCount) items, \(dataset.interactionCount) interactions")
+        self.seed = seed
+        self.threads = threads
+        self.split = try StrongGeneralizationSplit(interactions: dataset.interactions, testUserCount: testUsers,
+                                                   validationUserCount: validationUsers, seed: seed)
+        self.folds = try split.testFolds()
+        self.validationFolds = validationUsers > 0 ? try split.validationFolds() : nil
+    }
+
     /// Evaluates `model` on the test folds.
     public func evaluate<Model: Recommender>(_ model: Model) throws -> EvaluationResult {
         try Evaluator(threadCount: threads).evaluate(model, on: folds)

@@ -28,12 +28,21 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
     public var validationUsers: Int?
     /// The epoch whose model was kept (`--keep-best`: the best validation Recall@20).
     public var selectedEpoch: Int?
-    public var parameters: [String: String]
+    /// The run's settings; numbers are numbers and booleans booleans (reports written before are strings).
+    public var parameters: [String: ReportValue]
+    /// The engine's version (`elsa --version`).
+    public var version: String?
+    /// The command line that wrote the report.
+    public var command: [String]?
+    /// The machine's BLAS and kernels, as `elsa platform` prints them.
+    public var platform: PlatformDescription?
+    /// The resolved recipe of a training run: `elsa train --recipe REPORT.json` runs it again.
+    public var recipe: TrainingRecipe?
 
     public init(model: String, dataset: String, format: String?, metrics: [String: Double], users: Int, items: Int,
                 interactions: Int, testUsers: Int, evaluatedFolds: Int, seconds: Double, evaluationSeconds: Double,
                 seed: UInt64, trainSeconds: Double? = nil, bytesPerItem: Int? = nil, dimension: Int? = nil,
-                nonzerosPerRow: Int? = nil, epochs: [EpochReport]? = nil, parameters: [String: String] = [:]) {
+                nonzerosPerRow: Int? = nil, epochs: [EpochReport]? = nil, parameters: [String: ReportValue] = [:]) {
         self.model = model
         self.dataset = dataset
         self.format = format
@@ -52,6 +61,10 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
         self.nonzerosPerRow = nonzerosPerRow
         self.epochs = epochs
         self.parameters = parameters
+        self.version = EngineVersion.current
+        self.command = CommandLine.arguments.isEmpty ? nil : [URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent]
+            + CommandLine.arguments.dropFirst()
+        self.platform = PlatformDescription.current
     }
 
     /// Pretty JSON with sorted keys.
@@ -76,5 +89,70 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
         var lines = ["metric       value"]
         for key in keys { lines.append(key.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + String(format: "%.4f", metrics[key]!)) }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// A value in a report's `parameters`: JSON's string, number or boolean.
+public enum ReportValue: Codable, Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral,
+                         ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A Float as the decimal it was written as (0.1, not 0.10000000149).
+    public init(_ value: Float) { self = .double(Double("\(value)") ?? Double(value)) }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int.self) { self = .int(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else { self = .string(try container.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        }
+    }
+
+    /// The value a text stands for: a whole number, a number, true or false, or else the text.
+    public init(parsing text: String) {
+        if let value = Int(text) { self = .int(value) }
+        else if let value = Double(text), value.isFinite, text.first?.isLetter != true { self = .double(value) }
+        else if text == "true" || text == "false" { self = .bool(text == "true") }
+        else { self = .string(text) }
+    }
+
+    /// Text values (model-file metadata, baselines' settings) as typed report values.
+    public static func parsing(_ values: [String: String]) -> [String: ReportValue] { values.mapValues(ReportValue.init(parsing:)) }
+
+    /// The value as text (model-file metadata holds strings).
+    public var description: String {
+        switch self {
+        case .string(let value): return value
+        case .int(let value): return "\(value)"
+        case .double(let value): return "\(value)"
+        case .bool(let value): return "\(value)"
+        }
+    }
+
+    /// The number, when the value is one (or a string holding one, as older reports wrote).
+    public var number: Double? {
+        switch self {
+        case .int(let value): return Double(value)
+        case .double(let value): return value
+        case .string(let value): return Double(value)
+        case .bool: return nil
+        }
     }
 }

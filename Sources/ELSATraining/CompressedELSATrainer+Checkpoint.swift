@@ -60,12 +60,15 @@ extension CompressedELSATrainer {
         var learningRateDecay: StageLearningRateDecay?
         /// The weight averaging within the stages run so far (nil: none; absent from older checkpoints).
         var weightAveraging: StageWeightAveraging?
+        /// The recipe of the run that wrote the checkpoint (JSON), for the reader; not compared on resume.
+        var recipe: String?
     }
 
     /// Writes the trainer's state to `path` atomically. `run` describes what the trainer
     /// trains on (data, split); `resume` refuses a checkpoint whose `run` differs.
     /// - Throws: `DataError.cannotWrite` naming `path`.
-    public func writeCheckpoint(to path: String, run: String) throws {
+    /// `recipe`: the run's recipe as JSON, kept in the header for whoever reads the file.
+    public func writeCheckpoint(to path: String, run: String, recipe: String? = nil) throws {
         let values: [Float], sparseIndices: [Int32], mask: [UInt8]
         var sparseK: Int?
         switch weights {
@@ -87,7 +90,7 @@ extension CompressedELSATrainer {
             weights: sparseK == nil ? "dense" : "sparse", sparseNonzerosPerRow: sparseK, hasMask: !mask.isEmpty,
             patternNonzerosPerRow: pattern?.nonzerosPerRow, optimizer: optimizer.configuration,
             optimizerIterations: optimizer.iterations, optimizerMomentumProduct: optimizer.momentumProduct,
-            regrowth: regrowth, learningRateDecay: learningRateDecay, weightAveraging: weightAveraging)
+            regrowth: regrowth, learningRateDecay: learningRateDecay, weightAveraging: weightAveraging, recipe: recipe)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)

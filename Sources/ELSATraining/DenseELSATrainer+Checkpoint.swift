@@ -40,16 +40,19 @@ extension DenseELSATrainer {
         var optimizerMomentumProduct: Double
         var keptEpoch: Int?
         var keptRecall: Double?
+        /// The recipe of the run that wrote the checkpoint (JSON), for the reader; not compared on resume.
+        var recipe: String?
     }
 
     /// Writes the trainer's state (and `kept`) to `path` atomically. `run` describes what the
     /// trainer trains on (data, split); `resume` refuses a checkpoint whose `run` differs.
     /// - Throws: `DataError.cannotWrite` naming `path`.
-    public func writeCheckpoint(to path: String, run: String, kept: KeptEpoch? = nil) throws {
+    /// `recipe`: the run's recipe as JSON, kept in the header for whoever reads the file.
+    public func writeCheckpoint(to path: String, run: String, kept: KeptEpoch? = nil, recipe: String? = nil) throws {
         let header = DenseCheckpointHeader(
             run: run, configuration: configuration, itemCount: parameters.rows, history: history,
             optimizerIterations: optimizer.iterations, optimizerMomentumProduct: optimizer.momentumProduct,
-            keptEpoch: kept?.epoch, keptRecall: kept?.recall)
+            keptEpoch: kept?.epoch, keptRecall: kept?.recall, recipe: recipe)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)

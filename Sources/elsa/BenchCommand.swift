@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "quick (a few minutes on the synthetic data) or paper (d = 4096, E = 10, batch 1024).")
     var preset: String = "quick"
     @Flag(help: "Also run the schedule ablation (step-wise, linear, with and without restarting).") var ablation = false
-    @Option(help: "Output folder (default docs/bench/<dataset>).") var output: String?
+    @Option(help: "Output folder (default ./elsa-bench/<dataset>).") var output: String?
     @Option(help: "Override the preset's dimension D.") var dimension: Int?
     @Option(help: "Override the preset's epochs per stage E.") var epochsPerStage: Int?
     @Option(help: "Epochs at the target k of the sparse schedules (default: E, as in the paper).") var targetEpochs: Int?
@@ -54,7 +54,7 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Held-out test users (default: the preset's).") var testUsers: Int?
     @Option(help: "Seed for the split, the initialization and the batches.") var seed: UInt64 = 42
-    @Option(help: "Threads.") var threads: Int = 2
+    @Option(help: "Threads (default: the cores available).") var threads: Int = TrainingRecipe.availableCores
 
     func validate() throws {
         guard BenchPreset.named(preset) != nil else { throw ValidationError("--preset must be quick or paper, got '\(preset)'") }
@@ -83,8 +83,8 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--validation-users (each run keeps its best epoch) and --average-last-epochs both choose the final model; use one")
         }
         if let regrowBatches, regrowBatches < 1 { throw ValidationError("--regrow-batches must be at least 1, got \(regrowBatches)") }
-        if let distillWeight, !(distillWeight > 0 && distillWeight <= 1) {
-            throw ValidationError("--distill-weight must be above 0 and at most 1, got \(distillWeight)")
+        if let distillWeight, !(distillWeight >= 0 && distillWeight <= 1) {
+            throw ValidationError("--distill-weight must be between 0 and 1, got \(distillWeight)")
         }
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
@@ -138,7 +138,7 @@ struct BenchCommand: ParsableCommand {
         let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers,
                                         validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
-        let folder = output ?? "docs/bench/\(experiment.source.name)"
+        let folder = output ?? "elsa-bench/\(experiment.source.name)"
         note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")\(chosen.regrowFraction.map { ", patterns regrown (fraction \($0))" } ?? "")\(chosen.decayLearningRateTo.map { ", learning rate decayed to \($0) within stages" } ?? "")\(chosen.averageLastEpochs.map { ", stages ended on the mean of their last \($0) epochs" } ?? "")), output \(folder)")
         let study = BenchStudy(experiment: experiment, preset: chosen, outputDirectory: folder, ablation: ablation, log: note)
         study.only = selectedFamilies

@@ -46,6 +46,7 @@ struct EvaluateCommand: ParsableCommand {
         note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users, \(experiment.folds.count) (user, fold) pairs")
         try writeSplitIfAsked(experiment, splitOptions)
         var parameters: [String: String] = [:]
+        var recipe: TrainingRecipe?
         let name: String
         let result: EvaluationResult
         var bytesPerItem: Int?
@@ -60,7 +61,8 @@ struct EvaluateCommand: ParsableCommand {
                 }
             }
             name = metadata["model"] ?? "elsa"
-            parameters = metadata
+            parameters = metadata.filter { $0.key != "recipe" }
+            recipe = metadata["recipe"].flatMap { try? TrainingRecipe.decode(Data($0.utf8), file: modelFile) }
             bytesPerItem = loaded.embedding.bytesPerItem
             result = try experiment.evaluate(loaded)
         } else {
@@ -69,7 +71,8 @@ struct EvaluateCommand: ParsableCommand {
             result = try experiment.evaluate(baseline.recommender)
         }
         var report = experiment.report(model: name, result: result, seconds: Date().timeIntervalSince(start))
-        report.parameters = parameters
+        report.parameters = ReportValue.parsing(parameters)
+        report.recipe = recipe
         report.bytesPerItem = bytesPerItem
         try finish(report, headline: "\(name) on \(experiment.source.name): \(report.users) users, \(report.items) items, \(report.testUsers) test users")
     }
@@ -141,7 +144,7 @@ struct EvaluateCommand: ParsableCommand {
                                       metrics: outcome.metrics, users: published.userIDs.count, items: published.itemIDs.count,
                                       interactions: published.train.nonzeroCount + published.test.nonzeroCount, testUsers: outcome.users,
                                       evaluatedFolds: outcome.users, seconds: seconds, evaluationSeconds: seconds, seed: splitOptions.seed,
-                                      bytesPerItem: bytesPerItem, parameters: parameters)
+                                      bytesPerItem: bytesPerItem, parameters: ReportValue.parsing(parameters))
         try finish(report, headline: "\(name) on the published split of \(report.dataset): \(outcome.users) users with test items, \(report.items) items")
     }
 }

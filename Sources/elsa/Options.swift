@@ -2,122 +2,139 @@ import ArgumentParser
 import Foundation
 import ELSA
 
-extension DataFormat: ExpressibleByArgument {}
+/// The help texts list the values themselves, on one line.
+extension DataFormat: ExpressibleByArgument {
+    public static var allValueStrings: [String] { [] }
+}
 extension Activation: ExpressibleByArgument {}
 extension Initialization: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
 
 /// The files `--write-split` writes, as (flag, path) outputs for `OutputPaths.check`.
-func splitFiles(_ options: SplitOptions) -> [(String, String?)] {
-    guard let folder = options.writeSplit else { return [] }
+func splitFiles(_ options: SplitOptions) -> [(String, String?)] { splitFiles(options.writeSplit) }
+
+func splitFiles(_ folder: String?) -> [(String, String?)] {
+    guard let folder else { return [] }
     return ["items.tsv", "train.tsv", "test.tsv", "validation.tsv"].map { ("--write-split", (folder as NSString).appendingPathComponent($0)) }
 }
 
 /// Writes the experiment's split when `--write-split` asks for it.
 func writeSplitIfAsked(_ experiment: Experiment, _ options: SplitOptions) throws {
-    guard let folder = options.writeSplit else { return }
+    try writeSplitIfAsked(experiment, folder: options.writeSplit)
+}
+
+func writeSplitIfAsked(_ experiment: Experiment, folder: String?) throws {
+    guard let folder else { return }
     let files = try SplitExport.write(experiment, to: folder)
     note("split written to \(folder) (\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")))")
 }
 
-/// Where the data comes from and how it is preprocessed.
+/// Where the data comes from and how it is preprocessed: the `data` part of a recipe. Options left out
+/// keep the recipe's value (`elsa train --recipe`) or the default; the reading and filtering options
+/// beyond the path and format are in `--help-hidden`.
 struct DataOptions: ParsableArguments {
-    @Option(help: "A data file or folder, or 'synthetic' for the embedded planted data set.")
-    var data: String = DatasetSource.syntheticPath
-
-    @Option(help: "The data format: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .customLong("data"), help: ArgumentHelp("Data file or folder, or synthetic (default).", valueName: "path"))
+    var dataOption: String?
+    @Option(help: ArgumentHelp("Data format: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var format: DataFormat?
-
-    @Option(help: "Keep interactions rated at least this (ignored for formats without ratings).")
-    var minRating: Float = 4
-
-    @Option(help: "Drop users with fewer interactions.")
-    var minUserSupport: Int = 5
-
-    @Option(help: "Drop items with fewer interactions.")
-    var minItemSupport: Int = 1
-
-    @Flag(help: "Iterate the support filters to a fixed point (k-core) instead of one pass.")
-    var kCore = false
-
-    @Option(help: "csv: field separator (a character, 'tab', or 'whitespace').")
-    var separator: String = ","
-
-    @Option(help: "csv: 0-based user column.") var userColumn: Int = 0
-    @Option(help: "csv: 0-based item column.") var itemColumn: Int = 1
-    @Option(help: "csv: 0-based rating column (omit for none).") var ratingColumn: Int?
-    @Option(help: "csv: 0-based timestamp column (omit for none).") var timestampColumn: Int?
-    @Option(help: "csv: header line: detect, present, absent.") var header: String = "detect"
-
-    @Option(help: "npz: the user ids, one per line in row order (default: the row numbers).") var userIDs: String?
-    @Option(help: "npz: the item ids, one per line in column order (default: the column numbers).") var itemIDs: String?
-
-    @Option(help: "A binary cache file: loaded when it exists, written after preprocessing otherwise.")
+    @Option(help: ArgumentHelp("Binary cache: read if present, else written.", valueName: "file"))
     var cache: String?
 
-    /// The largest 0-based column a csv option may name.
-    static let maximumColumn = 4095
+    @Option(help: ArgumentHelp("Keep interactions rated at least this (default 4; formats without ratings ignore it).", visibility: .hidden))
+    var minRating: Float?
+    @Option(help: ArgumentHelp("Drop users with fewer interactions (default 5).", visibility: .hidden)) var minUserSupport: Int?
+    @Option(help: ArgumentHelp("Drop items with fewer interactions (default 1).", visibility: .hidden)) var minItemSupport: Int?
+    @Flag(help: ArgumentHelp("Iterate the support filters to a fixed point (k-core) instead of one pass.", visibility: .hidden))
+    var kCore = false
+    @Option(help: ArgumentHelp("csv: field separator (a character, 'tab', or 'whitespace'; default ',').", visibility: .hidden))
+    var separator: String?
+    @Option(help: ArgumentHelp("csv: 0-based user column (default 0).", visibility: .hidden)) var userColumn: Int?
+    @Option(help: ArgumentHelp("csv: 0-based item column (default 1).", visibility: .hidden)) var itemColumn: Int?
+    @Option(help: ArgumentHelp("csv: 0-based rating column (omit for none).", visibility: .hidden)) var ratingColumn: Int?
+    @Option(help: ArgumentHelp("csv: 0-based timestamp column (omit for none).", visibility: .hidden)) var timestampColumn: Int?
+    @Option(help: ArgumentHelp("csv: header line: detect (default), present, absent.", visibility: .hidden)) var header: String?
+    @Option(help: ArgumentHelp("npz: the user ids, one per line in row order (default: the row numbers).", visibility: .hidden))
+    var userIDs: String?
+    @Option(help: ArgumentHelp("npz: the item ids, one per line in column order (default: the column numbers).", visibility: .hidden))
+    var itemIDs: String?
+
+    /// The data path: the option, or the embedded synthetic data.
+    var data: String { dataOption ?? DatasetSource.syntheticPath }
 
     func validate() throws {
-        if data != DatasetSource.syntheticPath && format == nil && cache == nil {
-            throw ValidationError("--format is required with --data \(data) (one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        if minUserSupport < 1 || minItemSupport < 1 { throw ValidationError("support minimums must be at least 1") }
-        if !minRating.isFinite { throw ValidationError("--min-rating must be finite, got \(minRating)") }
+        if let minUserSupport, minUserSupport < 1 { throw ValidationError("support minimums must be at least 1") }
+        if let minItemSupport, minItemSupport < 1 { throw ValidationError("support minimums must be at least 1") }
+        if let minRating, !minRating.isFinite { throw ValidationError("--min-rating must be finite, got \(minRating)") }
         for (flag, column) in [("--user-column", userColumn), ("--item-column", itemColumn), ("--rating-column", ratingColumn),
                                ("--timestamp-column", timestampColumn)] {
-            if let column, !(0...Self.maximumColumn).contains(column) {
-                throw ValidationError("\(flag) must be in 0...\(Self.maximumColumn), got \(column)")
+            if let column, !(0...DataRecipe.maximumColumn).contains(column) {
+                throw ValidationError("\(flag) must be in 0...\(DataRecipe.maximumColumn), got \(column)")
             }
         }
+    }
+
+    /// `base` with the options given on the command line in place of its fields.
+    func applied(to base: DataRecipe) -> DataRecipe {
+        var recipe = base
+        if let dataOption {
+            // Another data path does not keep the recipe's format or cache unless given again.
+            if dataOption != recipe.path { (recipe.format, recipe.cache) = (nil, nil) }
+            recipe.path = dataOption
+        }
+        if let format { recipe.format = format.rawValue }
+        if let cache { recipe.cache = cache }
+        if let minRating { recipe.minRating = minRating }
+        if let minUserSupport { recipe.minUserSupport = minUserSupport }
+        if let minItemSupport { recipe.minItemSupport = minItemSupport }
+        if kCore { recipe.kCore = true }
+        if let separator { recipe.separator = separator }
+        if let userColumn { recipe.userColumn = userColumn }
+        if let itemColumn { recipe.itemColumn = itemColumn }
+        if let ratingColumn { recipe.ratingColumn = ratingColumn }
+        if let timestampColumn { recipe.timestampColumn = timestampColumn }
+        if let header { recipe.header = header }
+        if let userIDs { recipe.userIDs = userIDs }
+        if let itemIDs { recipe.itemIDs = itemIDs }
+        return recipe
+    }
+
+    /// The files a data recipe reads, as (flag, path) inputs for `OutputPaths.check`.
+    static func inputFiles(_ recipe: DataRecipe) -> [(String, String?)] {
+        OutputPaths.dataFiles(recipe.path).map { ("--data", $0) } + [("--user-ids", recipe.userIDs), ("--item-ids", recipe.itemIDs)]
     }
 
     /// The files this data path reads, as (flag, path) inputs for `OutputPaths.check`.
-    var inputFiles: [(String, String?)] {
-        OutputPaths.dataFiles(data).map { ("--data", $0) } + [("--user-ids", userIDs), ("--item-ids", itemIDs)]
-    }
+    var inputFiles: [(String, String?)] { Self.inputFiles(applied(to: DataRecipe())) }
 
     var source: DatasetSource {
-        get throws {
-            var reader = ReaderOptions.default
-            guard let parsed = FieldSeparator(argument: separator) else { throw ValidationError("--separator must not be empty") }
-            reader.separator = parsed
-            reader.userColumn = userColumn
-            reader.itemColumn = itemColumn
-            reader.ratingColumn = ratingColumn
-            reader.timestampColumn = timestampColumn
-            reader.readTimestamps = timestampColumn != nil
-            guard let headerChoice = ReaderOptions.Header(rawValue: header) else {
-                throw ValidationError("--header must be one of \(ReaderOptions.Header.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            reader.header = headerChoice
-            reader.userIDsPath = userIDs
-            reader.itemIDsPath = itemIDs
-            let preprocessing = PreprocessingOptions(minRating: minRating, minUserSupport: minUserSupport,
-                                                     minItemSupport: minItemSupport,
-                                                     supportFiltering: kCore ? .kCore : .singlePass)
-            return DatasetSource(path: data, format: format, reader: reader, preprocessing: preprocessing, cachePath: cache)
-        }
+        get throws { try commandLine { try applied(to: DataRecipe()).source() } }
     }
+}
+
+/// Runs `body`, turning a `RecipeError` into the command line's one-line `ValidationError`.
+func commandLine<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as RecipeError { throw ValidationError(error.description) }
 }
 
 /// The evaluation split and output.
 struct SplitOptions: ParsableArguments {
-    @Option(help: "Held-out test users (capped at a fifth of the users).")
-    var testUsers: Int = 2500
-
-    @Option(help: "Seed for the split, the folds, the initialization and the batches.")
-    var seed: UInt64 = 42
-
-    @Option(help: "Threads (Dispatch kernels and BLAS, never both at once).")
-    var threads: Int = 2
+    @Option(name: .customLong("test-users"), help: "Held-out test users, capped at a fifth of the users (default 2500).")
+    var testUsersOption: Int?
+    @Option(name: .customLong("seed"), help: "Seed for the split, the folds, the initialization and the batches (default 42).")
+    var seedOption: UInt64?
+    @Option(name: .customLong("threads"), help: "Threads, Dispatch kernels and BLAS never both at once (default: the cores available).")
+    var threadsOption: Int?
 
     @Option(help: "Write a JSON report to this file (atomically).")
     var report: String?
 
     @Option(help: "Write the split (items.tsv, train.tsv, test.tsv and validation.tsv: the training interactions and every test user's folds, with the data's ids) to this folder, for tools in other languages.")
     var writeSplit: String?
+
+    var testUsers: Int { testUsersOption ?? TrainingRecipe.Split().testUsers }
+    var seed: UInt64 { seedOption ?? TrainingRecipe().seed }
+    var threads: Int { threadsOption ?? TrainingRecipe.availableCores }
 
     func validate() throws {
         if testUsers < 1 { throw ValidationError("--test-users must be at least 1") }

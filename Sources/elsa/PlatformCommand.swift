@@ -19,19 +19,6 @@ struct PlatformCommand: ParsableCommand {
             for line in set { print(line) }
             return
         }
-        print("OpenBLAS kernels: \(BLASCoreType.current)")
-        print("OpenBLAS threads: \(BLASThreads.current)")
-        print("environment: \(set.isEmpty ? "(none)" : set.joined(separator: " "))")
-        let flags = BLASCoreType.machineFlags
-        let vector = ["avx512f", "avx2", "fma", "avx"].filter(flags.contains)
-        print("CPU vector flags: \(vector.isEmpty ? "(none found)" : vector.joined(separator: " "))")
-        let cpu = CPUIdentity.machine
-        print("CPU: \(cpu.vendor.isEmpty ? "unknown vendor" : cpu.vendor), family \(cpu.family.map(String.init) ?? "unknown")")
-        let core = BLASCoreType.current
-        let gemm = DensePathSwitch.hasFullWidthAVX512GEMM(coreType: core, cpu: cpu) ? "AVX-512"
-            : DensePathSwitch.hasAVX512GEMM(coreType: core) ? "AVX-512 run as 256-bit halves" : "AVX2 or older"
-        print("compressed-elsa dense path: stages with k > \(DensePathSwitch.current) d (GEMM kernels: \(gemm); --dense-path-fraction)")
-        print("sparse kernels: output gradient's sampled dot in "
-              + (FixedPatternEmbedding.usesNativeKernels ? "C with AVX2 + FMA" : "Swift (no AVX2 + FMA, or ELSA_SWIFT_KERNELS set)"))
+        for line in PlatformDescription.current.lines { print(line) }
     }
 }

@@ -3,15 +3,17 @@ import ELSA
 
 /// Prints a line per epoch to standard error and, in a terminal, a live bar within the epoch.
 /// After `start(_:)` each line also counts the run's epochs and estimates the time left.
-final class ProgressPrinter: TrainingObserver {
+final class ProgressPrinter: TrainingRunObserver {
     private let live = isatty(2) != 0
     private var lastDraw = Date.distantPast
     var prefix = ""
     private var eta: RunETA?
     private var started = Date()
 
+    func note(_ message: String) { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+
     /// Counts epochs (and predicts the time left) with `eta` from now on.
-    func start(_ eta: RunETA) {
+    func started(_ eta: RunETA) {
         self.eta = eta
         started = Date()
     }

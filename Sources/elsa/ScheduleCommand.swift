@@ -1,7 +1,10 @@
 import ArgumentParser
 import ELSA
 
-extension SparsificationSchedule.Kind: ExpressibleByArgument {}
+/// The help texts list the kinds themselves, on one line.
+extension SparsificationSchedule.Kind: ExpressibleByArgument {
+    public static var allValueStrings: [String] { [] }
+}
 
 struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

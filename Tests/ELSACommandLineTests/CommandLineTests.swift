@@ -258,9 +258,9 @@ import Testing
                                             in: folder.url)
         #expect(single.status == 0, "\(single.errors)")
         #expect(single.errors.contains("as the target stage's teacher"), "\(single.errors)")
-        let parameters = try #require(try jsonObject(folder.contents("single.json"))["parameters"] as? [String: String])
-        #expect(parameters["distillFromEase"] == "20.0" && parameters["distillWeight"] == "0.5")
-        #expect(parameters["targetDistillFromEase"] == "50.0" && parameters["targetDistillWeight"] == "0.8")
+        let parameters = try #require(try jsonObject(folder.contents("single.json"))["parameters"] as? [String: Any])
+        #expect(parameters["distillFromEase"] as? Double == 20 && parameters["distillWeight"] as? Double == 0.5)
+        #expect(parameters["targetDistillFromEase"] as? Double == 50 && parameters["targetDistillWeight"] as? Double == 0.8)
 
         // The trunk, killed once its target stage (stage 2 of 64, 16, 8) has begun: its checkpoint holds stages 0 and 1.
         let (process, _, errors) = try ELSAExecutable.start(options + ["--output", "trunk.model", "--checkpoint", "trunk.ckpt"],

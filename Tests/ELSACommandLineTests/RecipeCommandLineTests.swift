@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// `elsa train --recipe`, its overrides, the typed report and the short help.
+@Suite(.serialized) struct RecipeCommandLineTests {
+    /// The project's `recipes/` folder.
+    static let recipes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("recipes")
+
+    /// The paper preset shrunk to the synthetic data: the same overrides on the recipe and on the flags.
+    static let small = ["--data", "synthetic", "--dimension", "64", "--epochs-per-stage", "1", "--test-users", "300", "--threads", "2"]
+
+    @Test func aPaperRecipeAndTheEquivalentFlagsTrainTheSameModel() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let preset = Self.recipes.appendingPathComponent("paper-amazon-book-128B.json").path
+        let recipe = try ELSAExecutable.run(["train", "--recipe", preset, "--output", "recipe.model", "--report", "recipe.json"] + Self.small,
+                                            in: folder.url)
+        #expect(recipe.status == 0, "\(recipe.errors)")
+        let flags = try ELSAExecutable.run(["train", "--model", "compressed-elsa", "--target-nonzeros", "16", "--schedule", "exponential",
+                                            "--batch-size", "1024", "--learning-rate", "0.1", "--seed", "42",
+                                            "--output", "flags.model"] + Self.small, in: folder.url)
+        #expect(flags.status == 0, "\(flags.errors)")
+        #expect(try folder.contents("recipe.model") == folder.contents("flags.model"))
+        // The report holds the resolved recipe; run again from it, it trains the same model.
+        let again = try ELSAExecutable.run(["train", "--recipe", "recipe.json", "--output", "again.model"], in: folder.url)
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(try folder.contents("again.model") == folder.contents("recipe.model"))
+        // An override changes the model.
+        let other = try ELSAExecutable.run(["train", "--recipe", "recipe.json", "--seed", "7", "--output", "other.model"], in: folder.url)
+        #expect(other.status == 0, "\(other.errors)")
+        #expect(try folder.contents("other.model") != folder.contents("recipe.model"))
+    }
+
+    @Test func compressedELSARestartsByDefaultAndTheReportIsTyped() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let base = ["train", "--model", "compressed-elsa", "--dimension", "32", "--target-nonzeros", "4", "--epochs-per-stage", "1",
+                    "--test-users", "300"]
+        let run = try ELSAExecutable.run(base + ["--report", "on.json"], in: folder.url)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.errors.contains("restarting"))
+        #expect(run.errors.contains("the model was not saved"), "a run without --output says so")
+        let report = try jsonObject(folder.contents("on.json"))
+        let parameters = try #require(report["parameters"] as? [String: Any])
+        #expect(parameters["restart"] as? Bool == true && parameters["restart"] as? String == nil)
+        #expect(parameters["batchSize"] as? Int == 1024 && parameters["batchSize"] as? String == nil)
+        #expect(parameters["learningRate"] as? Double == 0.1)
+        #expect(parameters["maxOutput"] as? String == "all")
+        let recipe = try #require(report["recipe"] as? [String: Any])
+        #expect((recipe["schedule"] as? [String: Any])?["restart"] as? Bool == true)
+        #expect((report["version"] as? String)?.isEmpty == false)
+        #expect((report["command"] as? [String])?.prefix(3) == ["elsa", "train", "--model"])
+        #expect((report["platform"] as? [String: Any])?["openBLASKernels"] is String)
+        let off = try ELSAExecutable.run(base + ["--no-restart", "--report", "off.json"], in: folder.url)
+        #expect(off.status == 0, "\(off.errors)")
+        #expect(!off.errors.contains("restarting"))
+        let offParameters = try #require(try jsonObject(folder.contents("off.json"))["parameters"] as? [String: Any])
+        #expect(offParameters["restart"] as? Bool == false)
+        // The flag of old scripts still parses (it asks for the default).
+        let legacy = try ELSAExecutable.run(base + ["--restart", "--carry-optimizer-state"], in: folder.url)
+        #expect(legacy.status == 0, "\(legacy.errors)")
+    }
+
+    @Test func theShortHelpFitsInSixtyLinesWithTitledGroups() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let help = try ELSAExecutable.run(["train", "--help"], in: folder.url)
+        #expect(help.status == 0)
+        let lines = help.output.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count <= 60, "\(lines.count) lines")
+        for title in ["DATA:", "SPLIT:", "MODEL:", "SCHEDULE", "OPTIMIZER:", "TARGET STAGE", "TEACHERS", "CHECKPOINTS:", "OUTPUT:"] {
+            #expect(help.output.contains(title), "no group \(title)")
+        }
+        let full = try ELSAExecutable.run(["train", "--help-hidden"], in: folder.url)
+        for flag in ["--max-output", "--decay-learning-rate-to", "--target-distill-from", "--min-rating", "--checkpoint-minutes"] {
+            #expect(!help.output.contains(flag) && full.output.contains(flag), "\(flag) is an expert option")
+        }
+        let version = try ELSAExecutable.run(["--version"], in: folder.url)
+        #expect(version.status == 0 && version.output.split(separator: ".").count == 3, "\(version.output)")
+    }
+
+    @Test func recipeErrorsAreOneLineNamingTheField() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        try folder.write("typo.json", "{\"model\": \"compressed-elsa\", \"schedule\": {\"targetNonZeros\": 8}}")
+        try folder.write("range.json", "{\"model\": \"compressed-elsa\", \"dimension\": 32, \"schedule\": {\"targetNonzeros\": 64}}")
+        try folder.write("type.json", "{\"batch\": {\"size\": \"large\"}}")
+        for (file, field) in [("typo.json", "schedule.targetNonZeros"), ("range.json", "schedule.targetNonzeros"), ("type.json", "batch.size")] {
+            let run = try ELSAExecutable.run(["train", "--recipe", file], in: folder.url)
+            #expect(run.status != 0)
+            let lines = run.errors.split(separator: "\n")
+            #expect(lines.count == 1, "\(run.errors)")
+            #expect(run.errors.contains(field), "\(run.errors)")
+        }
+        // A dimension that differs from the starting model's: an error naming the field, not a trap.
+        let dense = try ELSAExecutable.run(["train", "--dimension", "16", "--epochs", "1", "--test-users", "300", "--output", "d.model"],
+                                           in: folder.url)
+        #expect(dense.status == 0, "\(dense.errors)")
+        let mismatch = try ELSAExecutable.run(["train", "--model", "compressed-elsa", "--from-model", "d.model", "--dimension", "32",
+                                               "--target-nonzeros", "4", "--test-users", "300"], in: folder.url)
+        #expect(mismatch.status == 1, "\(mismatch.errors)")
+        #expect(mismatch.errors.contains("--dimension must be the dimension of the starting model d.model, 16"), "\(mismatch.errors)")
+    }
+
+    @Test func similarItemsListsTheNearestItemsOfASavedModel() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let train = try ELSAExecutable.run(["train", "--model", "compressed-elsa", "--dimension", "32", "--target-nonzeros", "4",
+                                            "--epochs-per-stage", "1", "--test-users", "300", "--output", "m.model"], in: folder.url)
+        #expect(train.status == 0, "\(train.errors)")
+        let json = try ELSAExecutable.run(["similar-items", "--model-file", "m.model", "--items", "3", "17", "--count", "5", "--json"],
+                                          in: folder.url)
+        #expect(json.status == 0, "\(json.errors)")
+        let answers = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])
+        #expect(answers.map { $0["item"] as? String } == ["3", "17"])
+        for answer in answers {
+            let similar = try #require(answer["similar"] as? [[String: Any]])
+            let scores = similar.compactMap { $0["score"] as? Double }
+            #expect(similar.count == 5 && scores.count == 5)
+            #expect(!similar.contains { $0["item"] as? String == answer["item"] as? String })
+            #expect(zip(scores, scores.dropFirst()).allSatisfy { $0 >= $1 })
+            #expect(scores.allSatisfy { $0 <= 1.0001 })  // cosines of unit rows
+        }
+        let text = try ELSAExecutable.run(["similar-items", "--model-file", "m.model", "--items", "3", "--count", "5"], in: folder.url)
+        #expect(text.output.split(separator: "\n").count == 6)
+        let unknown = try ELSAExecutable.run(["similar-items", "--model-file", "m.model", "--items", "no-such-item"], in: folder.url)
+        #expect(unknown.status == 1 && unknown.errors.contains("unknown item id 'no-such-item'"), "\(unknown.errors)")
+    }
+}
