@@ -22,6 +22,9 @@ public struct BenchRun: Codable, Sendable, Equatable {
     public var latencyMicroseconds: Double
     /// The epoch whose model was kept, chosen on validation users (nil: the last epoch, or no epochs).
     public var selectedEpoch: Int?
+    /// The recipe that trained the run (`elsa train --recipe` reads it from this file); nil for the fitted
+    /// baselines and for runs recorded before recipes.
+    public var recipe: TrainingRecipe? = nil
 
     public var recall20: Double { metrics["recall@20"] ?? .nan }
 }

@@ -176,7 +176,7 @@ public final class BenchStudy {
 
     private func measure<Model: Recommender>(_ model: Model, id: String, method: String, budget: Int?, bytesPerItem: Int,
                                              k: Int?, dimension: Int?, trainSeconds: Double, epochs: [EpochReport],
-                                             modelBytes: Int, selectedEpoch: Int? = nil) throws -> BenchRun {
+                                             modelBytes: Int, selectedEpoch: Int? = nil, recipe: TrainingRecipe? = nil) throws -> BenchRun {
         log("[\(runs.count + 1)/\(plannedRuns.count)] \(id): evaluating")
         let result = try experiment.evaluate(model)
         let sample = experiment.folds.inputs.selectingRows(Array(0..<min(1000, experiment.folds.inputs.rows)))
@@ -185,7 +185,7 @@ public final class BenchStudy {
         let latency = Date().timeIntervalSince(start) / Double(max(1, sample.rows)) * 1e6
         return BenchRun(id: id, method: method, budget: budget, bytesPerItem: bytesPerItem, k: k, dimension: dimension,
                         metrics: result.metrics, trainSeconds: trainSeconds, epochs: epochs, modelBytes: modelBytes,
-                        latencyMicroseconds: latency, selectedEpoch: selectedEpoch)
+                        latencyMicroseconds: latency, selectedEpoch: selectedEpoch, recipe: recipe)
     }
 
     /// The recipe of every ELSA training of the study (dense ELSA at the preset's dimension; each run
@@ -256,7 +256,7 @@ public final class BenchStudy {
         if !done("elsa-full") {
             try record(try measure(trained.model, id: "elsa-full", method: "Dense ELSA (full)", budget: nil, bytesPerItem: 4 * preset.dimension,
                                    k: nil, dimension: preset.dimension, trainSeconds: trained.seconds, epochs: trained.history,
-                                   modelBytes: 4 * items * preset.dimension, selectedEpoch: trained.selectedEpoch))
+                                   modelBytes: 4 * items * preset.dimension, selectedEpoch: trained.selectedEpoch, recipe: trained.recipe))
         }
         return trained.model
     }
@@ -328,7 +328,7 @@ public final class BenchStudy {
                                        method: "Dense ELSA + CompresSAE, codes tuned by compressed ELSA",
                                        budget: budget, bytesPerItem: 8 * k, k: k, dimension: preset.saeHidden,
                                        trainSeconds: fullTrain + seconds + tuneSeconds, epochs: outcome.history,
-                                       modelBytes: items * k * 8 + (items + 1) * 8))
+                                       modelBytes: items * k * 8 + (items + 1) * 8, recipe: outcome.recipe))
             }
         }
     }
@@ -340,7 +340,8 @@ public final class BenchStudy {
             let trained = try trainDense(id: "elsa-dense-d\(d)", dimension: d)
             try record(try measure(trained.model, id: "elsa-dense-d\(d)", method: "Dense ELSA at the budget (d = 2k)",
                                    budget: budget, bytesPerItem: 4 * d, k: nil, dimension: d, trainSeconds: trained.seconds,
-                                   epochs: trained.history, modelBytes: 4 * items * d, selectedEpoch: trained.selectedEpoch))
+                                   epochs: trained.history, modelBytes: 4 * items * d, selectedEpoch: trained.selectedEpoch,
+                                   recipe: trained.recipe))
         }
     }
 
@@ -350,13 +351,13 @@ public final class BenchStudy {
     /// one, so an interrupted study continues the run from its last checkpoint (a checkpoint it cannot
     /// use is logged and the run starts over).
     func trainDense(id: String, dimension: Int) throws
-        -> (model: ELSAModel, history: [EpochReport], seconds: Double, selectedEpoch: Int?) {
+        -> (model: ELSAModel, history: [EpochReport], seconds: Double, selectedEpoch: Int?, recipe: TrainingRecipe) {
         var recipe = baseRecipe
         recipe.dimension = dimension
         recipe.checkpoint.file = "\(runsDirectory)/\(id).checkpoint"
         let outcome = try training(recipe, label: id).run()
         try? FileManager.default.removeItem(atPath: recipe.checkpoint.file!)
-        return (outcome.model, outcome.history, outcome.history.reduce(0) { $0 + $1.seconds }, outcome.selectedEpoch)
+        return (outcome.model, outcome.history, outcome.history.reduce(0) { $0 + $1.seconds }, outcome.selectedEpoch, outcome.recipe)
     }
 
     /// The sparse schedule families; with `preset.distillWeight`, each learns from the full dense ELSA's predictions too.
@@ -390,7 +391,8 @@ public final class BenchStudy {
                                     to: "\(runsDirectory)/\(prefix)-k\(k).model")
                 try record(try measure(outcome.model, id: "\(prefix)-k\(k)", method: name, budget: 8 * k, bytesPerItem: 8 * k, k: k,
                                        dimension: preset.dimension, trainSeconds: outcome.trainSeconds, epochs: outcome.history,
-                                       modelBytes: items * k * 8 + (items + 1) * 8, selectedEpoch: outcome.selectedEpoch))
+                                       modelBytes: items * k * 8 + (items + 1) * 8, selectedEpoch: outcome.selectedEpoch,
+                                       recipe: outcome.recipe))
             }
         }
     }

@@ -142,3 +142,28 @@ import ELSATraining
         #expect(outcome.dimension == 16 && outcome.model.embedding.nonzerosPerRow == 4)
     }
 }
+
+/// Every recipe the project ships decodes, and validates but for the files it trains from (data, teachers).
+@Test func theShippedRecipesAreValid() throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("recipes")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+    #expect(files.count >= 8)
+    for file in files {
+        var recipe = try TrainingRecipe.read(from: folder.appendingPathComponent(file).path)
+        #expect(recipe.data?.format == "adjacency", "\(file)")
+        #expect(try recipe.data?.source().format == .adjacency)
+        // The teachers are trained first (recipes/README.md); the rest must validate as it is.
+        recipe.teachers.model = nil
+        do {
+            try recipe.validate()
+        } catch {
+            Issue.record("\(file): \(error)")
+        }
+        if file.hasPrefix("paper-") {
+            #expect(recipe.model == .compressedELSA && recipe.dimension == 4096 && recipe.schedule.restart
+                    && recipe.schedule.kind == .exponential && recipe.schedule.epochsPerStage == 10, "\(file)")
+            #expect(recipe.schedule.targetNonzeros * 8 == (file.contains("1024B") ? 1024 : 128), "\(file)")
+        }
+    }
+}
