@@ -179,7 +179,8 @@ public final class BenchStudy {
                                              modelBytes: Int, selectedEpoch: Int? = nil, recipe: TrainingRecipe? = nil) throws -> BenchRun {
         log("[\(runs.count + 1)/\(plannedRuns.count)] \(id): evaluating")
         let result = try experiment.evaluate(model)
-        let sample = experiment.folds.inputs.selectingRows(Array(0..<min(1000, experiment.folds.inputs.rows)))
+        let histories = experiment.published?.train ?? experiment.folds.inputs
+        let sample = histories.selectingRows(Array(0..<min(1000, histories.rows)))
         let start = Date()
         _ = try recommend(model, histories: sample, count: 100, threadCount: threads)
         let latency = Date().timeIntervalSince(start) / Double(max(1, sample.rows)) * 1e6
@@ -196,7 +197,8 @@ public final class BenchStudy {
         recipe.epochs = preset.denseEpochs
         recipe.seed = seed
         recipe.threads = threads
-        recipe.split.testUsers = experiment.split.testUsers.count
+        recipe.split.testUsers = max(1, experiment.split.testUsers.count)
+        if experiment.published != nil { recipe.split.kind = .published }
         recipe.batch.size = preset.batchSize
         recipe.batch.outputs = preset.maxOutput == Int.max ? nil : preset.maxOutput
         recipe.optimizer.learningRate = preset.learningRate

@@ -78,3 +78,24 @@ public struct DataRecipe: Codable, Equatable, Sendable {
         return DatasetSource(path: path, format: parsedFormat, reader: reader, preprocessing: preprocessing, cachePath: cache)
     }
 }
+
+extension Experiment {
+    /// The experiment a recipe trains on: its data (the embedded synthetic data without one), split, validation
+    /// users, seed and threads.
+    /// - Throws: `RecipeError` for a data field at fault, `DataError` for the data itself.
+    public init(recipe: TrainingRecipe) throws {
+        let data = recipe.data ?? DataRecipe()
+        switch recipe.split.kind {
+        case .strong:
+            try self.init(source: try data.source(), testUsers: recipe.split.testUsers, validationUsers: recipe.selection.validationUsers,
+                          seed: recipe.seed, threads: recipe.resolvedThreads)
+        case .published:
+            guard data.format == DataFormat.adjacency.rawValue else {
+                throw RecipeError(field: "split.kind", "published needs the data format adjacency (a folder with train.txt and test.txt)")
+            }
+            let name = URL(fileURLWithPath: data.path).lastPathComponent
+            try self.init(published: try PublishedSplit(folder: data.path), name: name, validationUsers: recipe.selection.validationUsers,
+                          seed: recipe.seed, threads: recipe.resolvedThreads)
+        }
+    }
+}

@@ -15,6 +15,9 @@ public struct Experiment: Sendable {
     public let validationFolds: EvaluationFolds?
     public let seed: UInt64
     public var threads: Int
+    /// The published train/test split when the experiment is on one (every training user trains; `evaluate`
+    /// ranks all items but each user's training items, as the LightGCN literature does).
+    public private(set) var published: PublishedSplit?
 
     public var dataset: InteractionDataset { loaded.dataset }
     /// Training users' rows (users x items).
@@ -56,16 +59,35 @@ public struct Experiment: Sendable {
         self.validationFolds = validationUsers > 0 ? try split.validationFolds() : nil
     }
 
-    /// Evaluates `model` on the test folds.
-    public func evaluate<Model: Recommender>(_ model: Model) throws -> EvaluationResult {
-        try Evaluator(threadCount: threads).evaluate(model, on: folds)
+    /// An experiment on a data set's published split: every user of `train.txt` trains (less `validationUsers`,
+    /// held out for choosing epochs) and `evaluate` scores the users of `test.txt`.
+    public init(published: PublishedSplit, name: String, validationUsers: Int = 0, seed: UInt64, threads: Int) throws {
+        let dataset = InteractionDataset(interactions: published.train, userIDs: published.userIDs, itemIDs: published.itemIDs)
+        try self.init(dataset: dataset, name: name, testUsers: 0, validationUsers: validationUsers, seed: seed, threads: threads)
+        self.published = published
     }
 
-    /// A report skeleton with the dataset's counts filled in.
+    /// The cutoffs of a published-split evaluation.
+    public static let publishedCutoffs = [20, 50, 100]
+
+    /// Evaluates `model` on the test folds, or on the published test set (its users with test items: `evaluatedCount`).
+    public func evaluate<Model: Recommender>(_ model: Model) throws -> EvaluationResult {
+        guard let published else { return try Evaluator(threadCount: threads).evaluate(model, on: folds) }
+        let start = Date()
+        let outcome = try PublishedSplitMetrics.evaluate(model, train: published.train, test: published.test,
+                                                         cutoffs: Self.publishedCutoffs, threadCount: threads)
+        return EvaluationResult(metrics: outcome.metrics, evaluatedCount: outcome.users, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// A report skeleton with the dataset's counts filled in (on a published split: the users with test items
+    /// as test users, and `parameters.split` "published").
     public func report(model: String, result: EvaluationResult, seconds: Double) -> ExperimentReport {
-        ExperimentReport(model: model, dataset: source.name, format: source.format?.rawValue, metrics: result.metrics,
-                         users: dataset.userCount, items: dataset.itemCount, interactions: dataset.interactionCount,
-                         testUsers: split.testUsers.count, evaluatedFolds: result.evaluatedCount, seconds: seconds,
-                         evaluationSeconds: result.seconds, seed: seed)
+        var report = ExperimentReport(model: model, dataset: source.name, format: published == nil ? source.format?.rawValue : "adjacency",
+                                      metrics: result.metrics, users: dataset.userCount, items: dataset.itemCount,
+                                      interactions: dataset.interactionCount + (published?.test.nonzeroCount ?? 0),
+                                      testUsers: published == nil ? split.testUsers.count : result.evaluatedCount,
+                                      evaluatedFolds: result.evaluatedCount, seconds: seconds, evaluationSeconds: result.seconds, seed: seed)
+        if published != nil { report.parameters["split"] = "published" }
+        return report
     }
 }

@@ -63,8 +63,9 @@ extension TrainingRecipe {
 extension TrainingRecipe.Split {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: RecipeKey.self)
-        try c.refuseUnknownKeys(["testUsers"])
+        try c.refuseUnknownKeys(["kind", "testUsers"])
         self.init()
+        kind = try c.value("kind", kind)
         testUsers = try c.value("testUsers", testUsers)
     }
 }

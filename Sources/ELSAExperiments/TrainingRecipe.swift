@@ -50,7 +50,14 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public init(model: Model = .elsa) { self.model = model }
 
     public struct Split: Codable, Equatable, Sendable {
-        /// Held-out test users (capped at a fifth of the users).
+        public enum Kind: String, Codable, Sendable, CaseIterable {
+            /// Held-out test users, 5 folds each (strong generalization, the paper's protocol).
+            case strong
+            /// The data folder's own train.txt and test.txt (adjacency; weak generalization, as LightGCN's tables).
+            case published
+        }
+        public var kind: Kind = .strong
+        /// Held-out test users (capped at a fifth of the users); not used by the published split.
         public var testUsers = 2500
         public init() {}
     }
@@ -226,7 +233,7 @@ public struct RecipeError: Error, CustomStringConvertible, Equatable {
     /// `elsa train`'s flag for each field.
     public static let flags: [String: String] = [
         "model": "--model", "dimension": "--dimension", "epochs": "--epochs", "seed": "--seed", "threads": "--threads",
-        "split.testUsers": "--test-users", "startFrom": "--from-model", "schedule.kind": "--schedule",
+        "split.testUsers": "--test-users", "split.kind": "--split", "startFrom": "--from-model", "schedule.kind": "--schedule",
         "schedule.targetNonzeros": "--target-nonzeros", "schedule.stages": "--stages", "schedule.restart": "--no-restart",
         "schedule.epochsPerStage": "--epochs-per-stage", "schedule.targetEpochs": "--target-epochs",
         "schedule.carryOptimizerState": "--carry-optimizer-state", "schedule.densePathFraction": "--dense-path-fraction",
@@ -273,6 +280,9 @@ extension TrainingRecipe {
         if !(0...maxEpochs).contains(epochs) { throw fail("epochs", "must be in 0...\(maxEpochs), got \(epochs)") }
         if let threads, !(1...1024).contains(threads) { throw fail("threads", "must be in 1...1024, got \(threads)") }
         if split.testUsers < 1 { throw fail("split.testUsers", "must be at least 1, got \(split.testUsers)") }
+        if split.kind == .published, let format = data?.format, format != DataFormat.adjacency.rawValue {
+            throw fail("split.kind", "published needs the data format adjacency (a folder with train.txt and test.txt), got \(format)")
+        }
         if !(1...Self.maximumBatchSize).contains(batch.size) {
             throw fail("batch.size", "must be in 1...\(Self.maximumBatchSize), got \(batch.size)")
         }

@@ -53,6 +53,8 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     @Option(help: "Held-out test users (default: the preset's).") var testUsers: Int?
+    @Option(help: "strong (held-out test users, the paper's protocol) or published (the data folder's train.txt and test.txt, adjacency; every model ranks all items but each user's training items).")
+    var split: TrainingRecipe.Split.Kind = .strong
     @Option(help: "Seed for the split, the initialization and the batches.") var seed: UInt64 = 42
     @Option(help: "Threads (default: the cores available).") var threads: Int = TrainingRecipe.availableCores
 
@@ -135,8 +137,16 @@ struct BenchCommand: ParsableCommand {
         if let largest = chosen.budgets.max(), largest / 8 > chosen.saeHidden {
             throw ValidationError("budget \(largest) B needs k = \(largest / 8) nonzeros, more than the CompresSAE width \(chosen.saeHidden)")
         }
-        let experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers,
+        let experiment: Experiment
+        if split == .published {
+            guard dataOptions.format == .adjacency else { throw ValidationError("--split published needs --format adjacency (a folder with train.txt and test.txt)") }
+            experiment = try Experiment(published: try PublishedSplit(folder: dataOptions.data),
+                                        name: URL(fileURLWithPath: dataOptions.data).lastPathComponent,
                                         validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
+        } else {
+            experiment = try Experiment(source: try dataOptions.source, testUsers: chosen.testUsers,
+                                        validationUsers: chosen.validationUsers ?? 0, seed: seed, threads: threads)
+        }
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         let folder = output ?? "elsa-bench/\(experiment.source.name)"
         note("study on \(experiment.source.name): preset \(chosen.name) (D = \(chosen.dimension), E = \(chosen.epochsPerStage)\(chosen.targetEpochs.map { ", \($0) epochs at the target" } ?? "")\(chosen.inputDropout.map { ", input dropout \($0)" } ?? "")\(chosen.validationUsers.map { ", epochs chosen on \($0) validation users" } ?? "")\(chosen.distillWeight.map { ", schedules distilled from the full dense ELSA with weight \($0)" } ?? "")\(chosen.regrowFraction.map { ", patterns regrown (fraction \($0))" } ?? "")\(chosen.decayLearningRateTo.map { ", learning rate decayed to \($0) within stages" } ?? "")\(chosen.averageLastEpochs.map { ", stages ended on the mean of their last \($0) epochs" } ?? "")), output \(folder)")

@@ -9,8 +9,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train dense or compressed ELSA, evaluate on held-out users, save.",
         usage: "elsa train [--recipe <file>] [--data <path> --format <name>] [--model <name>] [<options>]",
-        discussion: "Defaults are the paper's method (exponential schedule, restarting). Every option is a field of the "
-            + "training recipe; --recipe reads one (or a report) and options override it. --help-hidden lists every option.")
+        discussion: "Defaults: the paper's method (exponential schedule, restarting). Options are recipe fields and "
+            + "override --recipe. --help-hidden lists every option.")
 
     @Option(help: ArgumentHelp("Recipe or report JSON; options override it.", valueName: "file")) var recipe: String?
     @OptionGroup(title: "Data") var dataOptions: DataOptions
@@ -70,14 +70,14 @@ struct TrainCommand: ParsableCommand {
         // Two runs on one checkpoint would overwrite and then delete each other's file.
         let checkpointLock = try recipe.checkpoint.file.map { try FileLock(for: $0) }
         defer { checkpointLock?.release() }
-        let experiment = try Experiment(source: try commandLine { try data.source() }, testUsers: recipe.split.testUsers,
-                                        validationUsers: recipe.selection.validationUsers, seed: recipe.seed, threads: recipe.resolvedThreads)
+        let experiment = try commandLine { try Experiment(recipe: recipe) }
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
-        note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users"
+        note("split: \(experiment.split.train.rows) training users, "
+             + (experiment.published.map { "the published test set (\($0.test.nonzeroCount) interactions)" } ?? "\(experiment.split.testUsers.count) test users")
              + (recipe.selection.validationUsers > 0 ? ", \(experiment.split.validationUsers.count) validation users" : ""))
         try writeSplitIfAsked(experiment, folder: split.writeSplit)
         let progress = ProgressPrinter()
-        let outcome: TrainingOutcome
+        var outcome: TrainingOutcome
         do {
             outcome = try TrainingRun(recipe: recipe, experiment: experiment, observer: progress).run()
         } catch let error as TrainingRunError {
@@ -87,6 +87,7 @@ struct TrainCommand: ParsableCommand {
         }
         let result = try experiment.evaluate(outcome.model)
         var written = experiment.report(model: recipe.model.rawValue, result: result, seconds: Date().timeIntervalSince(start))
+        if experiment.published != nil { outcome.parameters["split"] = "published" }
         written.trainSeconds = outcome.trainSeconds
         written.bytesPerItem = outcome.model.embedding.bytesPerItem
         written.dimension = outcome.dimension
@@ -105,7 +106,7 @@ struct TrainCommand: ParsableCommand {
             metadata["dataset"] = experiment.source.name
             metadata["dimension"] = "\(outcome.dimension)"
             metadata["seed"] = "\(recipe.seed)"
-            metadata["testUsers"] = "\(experiment.split.testUsers.count)"
+            metadata["testUsers"] = "\(written.testUsers)"
             metadata["recipe"] = outcome.recipe.compactJSON
             metadata["version"] = EngineVersion.current
             try ModelFile.write(outcome.model, metadata: metadata, to: output)

@@ -134,7 +134,13 @@ struct TrainCheckpointOptions: ParsableArguments {
     }
 }
 
+extension TrainingRecipe.Split.Kind: ExpressibleByArgument {
+    public static var allValueStrings: [String] { [] }
+}
+
 struct TrainSplitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("strong (default) or published (adjacency).", valueName: "kind"))
+    var split: TrainingRecipe.Split.Kind?
     @Option(help: ArgumentHelp("Held-out test users (default 2500).", valueName: "n")) var testUsers: Int?
     @Option(help: ArgumentHelp("Seed of split, start and batches (42).", valueName: "n")) var seed: UInt64?
     @Option(help: ArgumentHelp("Users to validate on after each epoch.", valueName: "n")) var validationUsers: Int?
@@ -143,6 +149,7 @@ struct TrainSplitOptions: ParsableArguments {
     var writeSplit: String?
 
     func apply(to recipe: inout TrainingRecipe) {
+        if let split { recipe.split.kind = split }
         if let testUsers { recipe.split.testUsers = testUsers }
         if let seed { recipe.seed = seed }
         if let validationUsers { recipe.selection.validationUsers = validationUsers }

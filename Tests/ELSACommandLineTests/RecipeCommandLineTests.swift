@@ -67,7 +67,7 @@ import Testing
         defer { folder.remove() }
         let help = try ELSAExecutable.run(["train", "--help"], in: folder.url)
         #expect(help.status == 0)
-        let lines = help.output.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = help.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(help.output.hasSuffix("\n") ? 1 : 0)
         #expect(lines.count <= 60, "\(lines.count) lines")
         for title in ["DATA:", "SPLIT:", "MODEL:", "SCHEDULE", "OPTIMIZER:", "TARGET STAGE", "TEACHERS", "CHECKPOINTS:", "OUTPUT:"] {
             #expect(help.output.contains(title), "no group \(title)")
@@ -126,5 +126,32 @@ import Testing
         #expect(text.output.split(separator: "\n").count == 6)
         let unknown = try ELSAExecutable.run(["similar-items", "--model-file", "m.model", "--items", "no-such-item"], in: folder.url)
         #expect(unknown.status == 1 && unknown.errors.contains("unknown item id 'no-such-item'"), "\(unknown.errors)")
+    }
+
+    @Test func trainAndBenchOnAPublishedSplitEvaluateAsEvaluateDoes() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        // Six users; users 0-3 have test items (4 users), users 4 and 5 none. 12 items.
+        try folder.write("data/train.txt", "0 0 1 2 3\n1 1 2 3 4\n2 4 5 6 7\n3 5 6 7 8\n4 8 9 10 11\n5 0 9 10 11\n")
+        try folder.write("data/test.txt", "0 4\n1 5 6\n2 8\n3 9\n4\n5\n")
+        let train = try ELSAExecutable.run(["train", "--split", "published", "--data", "data", "--format", "adjacency", "--dimension", "8",
+                                            "--epochs", "3", "--batch-size", "2", "--output", "m.model", "--report", "train.json"],
+                                           in: folder.url)
+        #expect(train.status == 0, "\(train.errors)")
+        let evaluate = try ELSAExecutable.run(["evaluate", "--model-file", "m.model", "--split", "published", "--data", "data",
+                                               "--format", "adjacency", "--report", "evaluate.json"], in: folder.url)
+        #expect(evaluate.status == 0, "\(evaluate.errors)")
+        let trained = try jsonObject(folder.contents("train.json")), evaluated = try jsonObject(folder.contents("evaluate.json"))
+        #expect(trained["testUsers"] as? Int == 4 && trained["users"] as? Int == 6)
+        let trainedMetrics = try #require(trained["metrics"] as? [String: Double])
+        let evaluatedMetrics = try #require(evaluated["metrics"] as? [String: Double])
+        #expect(trainedMetrics["recall@20"] != nil && trainedMetrics["ndcg@20"] != nil)
+        #expect(trainedMetrics == evaluatedMetrics)
+        // Twelve items and at most four training items per user: top-20 holds every unseen item, so each user finds
+        // all of its test items and Recall@20 is 1.
+        #expect(trainedMetrics["recall@20"] == 1)
+        #expect((trained["parameters"] as? [String: Any])?["split"] as? String == "published")
+        let wrong = try ELSAExecutable.run(["train", "--split", "published", "--data", "data/train.txt", "--format", "csv"], in: folder.url)
+        #expect(wrong.status != 0 && wrong.errors.contains("published needs the data format adjacency"), "\(wrong.errors)")
     }
 }
