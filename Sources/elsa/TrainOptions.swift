@@ -4,7 +4,7 @@ import ELSA
 
 // The options of `elsa train`, one group per part of the training recipe. Every option is optional:
 // left out, the recipe's field (from `--recipe`, or its default) stays. Expert options are in
-// `--help-hidden`; docs/user-guide.md explains each field.
+// `--help-hidden`; docs/recipes.md explains each field.
 
 extension TrainingRecipe.Model: ExpressibleByArgument {
     public static var allValueStrings: [String] { [] }
