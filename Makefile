@@ -16,7 +16,7 @@ DATA ?= synthetic
 FORMAT ?=
 PRESET ?= quick
 
-.PHONY: all deps build run test bench clean speed speed-build
+.PHONY: all deps build run test bench clean speed speed-build docs
 
 all: build
 
@@ -43,6 +43,10 @@ test: build
 
 bench: build
 	$(ELSA) bench --data $(DATA) $(if $(FORMAT),--format $(FORMAT)) --preset $(PRESET)
+
+# docs/cli.md: every command's help, generated from the tool (a test checks it is current).
+docs: build
+	scripts/cli-docs.sh $(ELSA) > docs/cli.md
 
 clean:
 	rm -rf .build
