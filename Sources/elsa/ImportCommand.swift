@@ -9,7 +9,7 @@ struct ImportCommand: ParsableCommand {
 
     @Option(help: "The item matrix: .npy (float32 or float64, items x d, C order) or .npz (scipy.sparse.save_npz, items x d).")
     var matrix: String
-    @Option(help: "The item ids, one per line in row order.") var itemIDs: String
+    @Option(name: .customLong("item-ids"), help: "The item ids, one per line in row order.") var itemIDs: String
     @Option(help: "The model file to write (atomically).") var output: String
 
     func run() throws {

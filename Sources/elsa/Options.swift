@@ -54,9 +54,9 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("csv: 0-based rating column (omit for none).", visibility: .hidden)) var ratingColumn: Int?
     @Option(help: ArgumentHelp("csv: 0-based timestamp column (omit for none).", visibility: .hidden)) var timestampColumn: Int?
     @Option(help: ArgumentHelp("csv: header line: detect (default), present, absent.", visibility: .hidden)) var header: String?
-    @Option(help: ArgumentHelp("npz: the user ids, one per line in row order (default: the row numbers).", visibility: .hidden))
+    @Option(name: .customLong("user-ids"), help: ArgumentHelp("npz: the user ids, one per line in row order (default: the row numbers).", visibility: .hidden))
     var userIDs: String?
-    @Option(help: ArgumentHelp("npz: the item ids, one per line in column order (default: the column numbers).", visibility: .hidden))
+    @Option(name: .customLong("item-ids"), help: ArgumentHelp("npz: the item ids, one per line in column order (default: the column numbers).", visibility: .hidden))
     var itemIDs: String?
 
     /// The data path: the option, or the embedded synthetic data.

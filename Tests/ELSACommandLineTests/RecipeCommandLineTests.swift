@@ -154,4 +154,27 @@ import Testing
         let wrong = try ELSAExecutable.run(["train", "--split", "published", "--data", "data/train.txt", "--format", "csv"], in: folder.url)
         #expect(wrong.status != 0 && wrong.errors.contains("published needs the data format adjacency"), "\(wrong.errors)")
     }
+
+    /// The id options are spelled as documented (`--user-ids`, `--item-ids`), and `import` reads a scipy-written matrix with them.
+    @Test func theIDOptionsAreSpelledAsDocumented() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let help = try ELSAExecutable.run(["train", "--help-hidden"], in: folder.url)
+        #expect(help.output.contains("--user-ids <") && help.output.contains("--item-ids <"))
+        let fixtures = Self.recipes.deletingLastPathComponent().appendingPathComponent("Tests/ELSADataTests/Fixtures")
+        let imported = try ELSAExecutable.run(["import", "--matrix", fixtures.appendingPathComponent("items-f8.npy").path,
+                                               "--item-ids", fixtures.appendingPathComponent("item-ids-3.txt").path,
+                                               "--output", "imported.model"], in: folder.url)
+        #expect(imported.status == 0, "\(imported.errors)")
+        #expect(folder.exists("imported.model"))
+        let similar = try ELSAExecutable.run(["similar-items", "--model-file", "imported.model", "--items", "a", "--count", "2", "--json"],
+                                             in: folder.url)
+        #expect(similar.status == 0, "\(similar.errors)")
+        // Rows a = (0.5, 0, -1, 2) and c = (1, 1, 1, 1): cosine 1.5 / (sqrt(5.25) * 2) = 0.3273; a and b = (0, 3, 0, 0): 0.
+        let answers = try #require(try JSONSerialization.jsonObject(with: Data(similar.output.utf8)) as? [[String: Any]])
+        let list = try #require(answers.first?["similar"] as? [[String: Any]])
+        #expect(list.map { $0["item"] as? String } == ["c", "b"])
+        #expect(abs((list[0]["score"] as? Double ?? 0) - 1.5 / (5.25.squareRoot() * 2)) < 1e-5)
+        #expect(abs(list[1]["score"] as? Double ?? 1) < 1e-6)
+    }
 }
