@@ -280,7 +280,7 @@ public final class BenchStudy {
 
     /// Epochs of compressed ELSA that train the CompresSAE codes' values with their pattern fixed
     /// (`compressae-tuned-k*`, at the preset's learning rate). One epoch was the best of 1 and 3
-    /// on amazon-book at k = 16 (docs/results.md, session 7).
+    /// on amazon-book at k = 16 (docs/notebook/results-log.md).
     static let compressaeTuneEpochs = 1
 
     private func runSparseAutoencoder(full: ELSAModel) throws {

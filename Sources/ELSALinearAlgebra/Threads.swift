@@ -51,7 +51,7 @@ public enum BLASWorkerSpin {
 /// falls back to its Prescott (SSE3) kernels whatever the CPU can do. Measured on an Intel Xeon of
 /// family 6, model 207 (AVX-512): `cblas_sgemm` of 1024 x 40,981 x 4,096 on 2 threads ran at
 /// 22-27 GFLOP/s with the Prescott kernels against 106-133 with the SkylakeX ones, alternated beside
-/// a training run (docs/speed.md, session 18), and a dense training epoch took 550 s instead of 144 s.
+/// a training run (docs/performance.md), and a dense training epoch took 550 s instead of 144 s.
 /// `OPENBLAS_CORETYPE` (read once, when the library loads) overrides the detection.
 public enum BLASCoreType {
     /// The variable OpenBLAS reads.
@@ -119,7 +119,7 @@ enum CPUInfo {
 /// The GEMM kernel set alone does not say how fast the GEMM runs: OpenBLAS 0.3.21 runs its
 /// Cooperlake (AVX-512) kernels on an AMD EPYC of family 25, model 17 (Zen 4), which executes each
 /// 512-bit operation as two 256-bit halves, so those kernels run its GEMM no faster than the AVX2
-/// (Haswell) ones do: 188-212 against 183-213 GFLOP/s (docs/speed.md, session 22). `DensePathSwitch`
+/// (Haswell) ones do: 188-212 against 183-213 GFLOP/s (docs/performance.md). `DensePathSwitch`
 /// uses this to tell it from the Intel cores with full-width 512-bit units.
 public struct CPUIdentity: Equatable, Sendable {
     /// `vendor_id`, e.g. "AuthenticAMD" or "GenuineIntel"; empty when unknown.

@@ -259,7 +259,7 @@ public final class CompressedELSATrainer {
         if useDense {
             // The new dense weights (the pattern's values, zero elsewhere) and mask. After a dense
             // stage the old matrix and mask are rewritten in place: no fresh 4·n·d + n·d bytes to
-            // touch (first touches are slow here, see docs/speed.md).
+            // touch (first touches are slow here, see docs/performance.md).
             var dense: DenseMatrix
             var mask: [UInt8]
             if case .dense(let old, let oldMask) = oldWeights, old.rows == itemCount, old.columns == d {

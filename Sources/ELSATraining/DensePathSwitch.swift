@@ -5,16 +5,16 @@ import ELSALinearAlgebra
 /// because the sparse kernels are built for AVX2 everywhere (the Makefile's
 /// `-target-cpu haswell`) while OpenBLAS's AVX-512 GEMM is about 1.5x faster than its AVX2 one on
 /// a CPU with full-width 512-bit units. Both values are measured on a quiet machine by
-/// `speed sparse-epochs --dimension 4096 --ks ... --crossover` (docs/speed.md).
+/// `speed sparse-epochs --dimension 4096 --ks ... --crossover` (docs/performance.md).
 public enum DensePathSwitch {
     /// With AVX2 GEMM kernels (Zen 3: "Zen"; also "Haswell"): the sparse step costs 0.60x the
     /// masked dense step at k = 724, 0.84x at k = 1024 and 1.27x at k = 1448 on amazon-book, and
-    /// 0.66x, 0.84x and 1.22x on gowalla, so they break even near 0.29 d (sessions 3 and 8).
+    /// 0.66x, 0.84x and 1.22x on gowalla, so they break even near 0.29 d.
     public static let avx2Fraction = 0.28
     /// With AVX-512 GEMM kernels (an Intel Xeon, family 6 model 207, with "SkylakeX"): at
     /// d = 4096 the sparse step costs 1.14x the masked dense step at k = 724, 0.92x at k = 608 and
     /// 0.87x at k = 512 on gowalla, and 1.18x, 0.84x and 0.87x on amazon-book, so they break
-    /// even near 0.155 d (session 19).
+    /// even near 0.155 d.
     public static let avx512Fraction = 0.15
     /// OpenBLAS kernel sets (`openblas_get_corename()`, lower case) whose GEMM is AVX-512.
     public static let avx512CoreTypes: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
@@ -25,7 +25,7 @@ public enum DensePathSwitch {
     /// family 25, model 17 (Zen 4) runs the Cooperlake set with each 512-bit operation split in two:
     /// at d = 4096 the sparse step costs 0.77-0.81x the masked dense step at k = 1024, 0.91x at
     /// k = 1200 and 1.13x at k = 1448 on amazon-book (0.84x at k = 1024 on gowalla), so they break
-    /// even near 0.32 d, as on Zen 3 (session 22), and it gets `avx2Fraction`. An unknown CPU
+    /// even near 0.32 d, as on Zen 3 (docs/performance.md), and it gets `avx2Fraction`. An unknown CPU
     /// counts as full width.
     public static func fraction(coreType: String, cpu: CPUIdentity = .unknown) -> Double {
         hasFullWidthAVX512GEMM(coreType: coreType, cpu: cpu) ? avx512Fraction : avx2Fraction

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The `elsa` executable end to end, through the command names, flags and report keys that the issues
-/// spell out (what users' scripts call). The library under each command is tested in the other suites;
+/// The `elsa` executable end to end, through the command names, flags and report keys that users'
+/// scripts call. The library under each command is tested in the other suites;
 /// these check that the commands wire it up as documented and agree with one another.
 @Suite struct CommandLineTests {
     /// A small compressed-ELSA run on the embedded synthetic data: d = 64 to k = 8, exponential with restarting.
