@@ -27,7 +27,7 @@ MAX_LEN=${FUZZ_MAX_LEN:-8192}
 CORPUS_CAP=${FUZZ_CORPUS_CAP:-200}
 SWIFT=${SWIFT:-swift}
 SWIFTC=${SWIFTC:-swiftc}
-MODULES="ELSALinearAlgebra ELSASparse ELSAKernelsC ZIPFoundation ELSAData ELSAEvaluation ELSAModels ELSATraining _TestSupport"
+MODULES="_ELSASupport ELSALinearAlgebra ELSASparse _ELSAKernelsC ZIPFoundation ELSAData ELSAEvaluation ELSAModels ELSATraining _TestSupport"
 FLAGS=(-c release --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enforce-exclusivity=unchecked)
 
 mkdir -p "$SCRATCH/logs"
@@ -52,7 +52,7 @@ for target in $TARGETS; do
     if ! $SWIFTC -sanitize=fuzzer,address -parse-as-library -O -enforce-exclusivity=unchecked -module-name "$target" \
         "Fuzz/Targets/$target.swift" Fuzz/Support/*.swift -I "$BUILD/Modules" \
         -Xcc -fmodule-map-file=Sources/_COpenBLAS/module.modulemap \
-        -Xcc -fmodule-map-file="$BUILD/ELSAKernelsC.build/module.modulemap" \
+        -Xcc -fmodule-map-file="$BUILD/_ELSAKernelsC.build/module.modulemap" \
         -Xcc -fmodule-map-file="$SCRATCH/checkouts/ZIPFoundation/Sources/CZLib/module.modulemap" -lz \
         $(pkg-config --cflags openblas | sed 's/^/-Xcc /') "${OBJECTS[@]}" -lopenblas -llapacke -o "$binary" \
         > "$SCRATCH/logs/$target.link.log" 2>&1; then

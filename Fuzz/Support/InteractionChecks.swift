@@ -1,5 +1,6 @@
 import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// Invariants of what the readers and the cache return, checked by the fuzz targets.
 enum InteractionChecks {

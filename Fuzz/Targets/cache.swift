@@ -1,6 +1,7 @@
 import ELSAData
 import ELSASparse
 import _TestSupport
+import _ELSASupport
 
 /// libFuzzer target: `InteractionCache.read` on any bytes, with the checksum recomputed so that
 /// the checks behind it are what must refuse a bad file. Every input gives a `DataError` naming

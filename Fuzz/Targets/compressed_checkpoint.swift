@@ -3,6 +3,7 @@ import ELSALinearAlgebra
 import ELSASparse
 import ELSATraining
 import _TestSupport
+import _ELSASupport
 
 /// libFuzzer target: `CompressedELSATrainer.resume` on any bytes (a `SectionFile` "ELSACKPT"), with
 /// the checksum recomputed so that the checks behind it are what must refuse a bad file. Every

@@ -2,6 +2,7 @@ import ELSAData
 import ELSASparse
 import ELSATraining
 import _TestSupport
+import _ELSASupport
 
 /// libFuzzer target: `DenseELSATrainer.resume` on any bytes (a `SectionFile` "ELSADENS"), with the
 /// checksum recomputed so that the checks behind it are what must refuse a bad file. Every input

@@ -1,3 +1,4 @@
+import _ELSASupport
 /// The interaction file layouts `InteractionReader` understands; the raw
 /// values are the names the command line's `--format` flag accepts.
 public enum DataFormat: String, CaseIterable, Sendable, Equatable {

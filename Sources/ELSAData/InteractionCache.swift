@@ -1,4 +1,5 @@
 import ELSASparse
+import _ELSASupport
 
 /// A compact binary file holding one `InteractionDataset`, so that a large
 /// input is parsed and filtered once and then reloaded in milliseconds.

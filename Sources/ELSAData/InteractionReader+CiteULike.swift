@@ -1,3 +1,4 @@
+import _ELSASupport
 extension InteractionReader {
     /// CiteULike `users.dat`: line u (1-based line u + 1) is user u, `count i1 i2 ...`.
     /// Every line is a user, so a blank line is malformed; `count` must equal the number of items.

@@ -1,3 +1,4 @@
+import _ELSASupport
 /// Column layout of a delimited file (`csv`, `movielens`, `goodbooks`).
 struct DelimitedLayout {
     var separator: FieldSeparator

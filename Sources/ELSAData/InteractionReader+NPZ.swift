@@ -1,6 +1,7 @@
 import Foundation
 import ELSASparse
 import ZIPFoundation
+import _ELSASupport
 
 extension InteractionReader {
     /// The most bytes an `.npz` member may expand to (a guard against zip bombs): 16 GiB.

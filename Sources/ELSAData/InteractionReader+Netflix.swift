@@ -1,3 +1,4 @@
+import _ELSASupport
 extension InteractionReader {
     /// One Netflix Prize `combined_data_*.txt`: a `movieID:` line opens a block
     /// of `customerID,rating,date` lines (date `YYYY-MM-DD`).

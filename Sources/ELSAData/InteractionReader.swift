@@ -1,3 +1,4 @@
+import _ELSASupport
 /// Reads interaction files of every `DataFormat` into `RawInteractions`.
 ///
 /// Files are read whole into memory and scanned byte by byte (no `String`

@@ -1,4 +1,5 @@
 import Foundation
+import _ELSASupport
 
 /// The `.npy` format, version 1.0: magic, header dict padded to a multiple of 64 bytes, raw little-endian data.
 public enum NumPyArray {

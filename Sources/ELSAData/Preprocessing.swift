@@ -1,4 +1,5 @@
 import ELSASparse
+import _ELSASupport
 
 /// Turns `RawInteractions` into the binary users x items `InteractionDataset`.
 ///

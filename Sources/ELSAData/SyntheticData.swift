@@ -1,5 +1,6 @@
 import Foundation
 import ELSASparse
+import _ELSASupport
 
 /// A generator of interaction data with planted segments (a known right answer).
 public enum SyntheticData {

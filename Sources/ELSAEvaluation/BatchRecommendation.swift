@@ -1,4 +1,5 @@
 import ELSASparse
+import _ELSASupport
 
 /// The top `count` unseen items for every row of `histories` (users x items), best first.
 ///
@@ -24,16 +25,16 @@ public func recommend<Model: Recommender>(
     items.withUnsafeMutableBufferPointer { itemBuffer in
         scores.withUnsafeMutableBufferPointer { scoreBuffer in
             lengths.withUnsafeMutableBufferPointer { lengthBuffer in
-                let items = SendableMutableBuffer(buffer: itemBuffer)
-                let scores = SendableMutableBuffer(buffer: scoreBuffer)
-                let lengths = SendableMutableBuffer(buffer: lengthBuffer)
+                let items = UncheckedSendable(itemBuffer)
+                let scores = UncheckedSendable(scoreBuffer)
+                let lengths = UncheckedSendable(lengthBuffer)
                 BatchedTopK.run(recommender, histories: histories, count: width, batchSize: batchSize,
                                 threadCount: threadCount) { row, selectedItems, selectedScores in
                     for position in 0..<selectedItems.count {
-                        items.buffer[row * width + position] = selectedItems[position]
-                        scores.buffer[row * width + position] = selectedScores[position]
+                        items.value[row * width + position] = selectedItems[position]
+                        scores.value[row * width + position] = selectedScores[position]
                     }
-                    lengths.buffer[row] = selectedItems.count
+                    lengths.value[row] = selectedItems.count
                 }
             }
         }

@@ -1,5 +1,6 @@
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// The driver shared by ``Evaluator`` and ``recommend(_:histories:count:batchSize:threadCount:)``:
 /// scores the rows of `histories` in batches with the recommender and selects each
@@ -42,8 +43,8 @@ enum BatchedTopK {
         }
         histories.rowOffsets.withUnsafeBufferPointer { offsetBuffer in
             histories.columnIndices.withUnsafeBufferPointer { indexBuffer in
-                let offsets = SendableBuffer(buffer: offsetBuffer)
-                let indices = SendableBuffer(buffer: indexBuffer)
+                let offsets = UncheckedSendable(offsetBuffer)
+                let indices = UncheckedSendable(indexBuffer)
                 var batchStart = 0
                 while batchStart < histories.rows {
                     let batchEnd = min(batchStart + batchSize, histories.rows)
@@ -53,9 +54,9 @@ enum BatchedTopK {
                                  + "\(batchEnd - batchStart) rows over \(itemCount) items")
                     // The batch's score matrix is ours: selection may overwrite it (excluded items, NaN).
                     scores.storage.withUnsafeMutableBufferPointer { scoreBuffer in
-                        let scoreRows = SendableMutableBuffer(buffer: scoreBuffer)
+                        let scoreRows = UncheckedSendable(scoreBuffer)
                         let start = batchStart
-                        RowParallelism.forEachChunk(rowCount: batchEnd - batchStart, threadCount: threadCount) { chunk in
+                        ParallelFor.chunks(count: batchEnd - batchStart, threads: threadCount) { chunk in
                             let selectedItems = UnsafeMutablePointer<Int32>.allocate(capacity: max(capacity, 1))
                             let selectedScores = UnsafeMutablePointer<Float>.allocate(capacity: max(capacity, 1))
                             let scratch = TopKSelection.Scratch(itemCount: itemCount)
@@ -63,10 +64,10 @@ enum BatchedTopK {
                             for local in chunk {
                                 let row = start + local
                                 let seen = UnsafeBufferPointer(
-                                    rebasing: indices.buffer[offsets.buffer[row]..<offsets.buffer[row + 1]])
+                                    rebasing: indices.value[offsets.value[row]..<offsets.value[row + 1]])
                                 // An empty score matrix may have no storage address; nothing to select then.
                                 let selected = itemCount == 0 ? 0 : TopKSelection.selectOverwriting(
-                                    scores: scoreRows.buffer.baseAddress! + local * itemCount, itemCount: itemCount,
+                                    scores: scoreRows.value.baseAddress! + local * itemCount, itemCount: itemCount,
                                     excluding: seen, count: capacity, items: selectedItems, selectedScores: selectedScores,
                                     scratch: scratch)
                                 consume(row, UnsafeBufferPointer(start: selectedItems, count: selected),
@@ -90,10 +91,10 @@ enum BatchedTopK {
         histories.rowOffsets.withUnsafeBufferPointer { offsetBuffer in
         histories.columnIndices.withUnsafeBufferPointer { indexBuffer in
         histories.values.withUnsafeBufferPointer { valueBuffer in
-            let offsets = SendableBuffer(buffer: offsetBuffer)
-            let indices = SendableBuffer(buffer: indexBuffer)
-            let values = SendableBuffer(buffer: valueBuffer)
-            RowParallelism.forEachChunk(rowCount: histories.rows, threadCount: threadCount) { chunk in
+            let offsets = UncheckedSendable(offsetBuffer)
+            let indices = UncheckedSendable(indexBuffer)
+            let values = UncheckedSendable(valueBuffer)
+            ParallelFor.chunks(count: histories.rows, threads: threadCount) { chunk in
                 guard let scorer = recommender.makeRowScorer() else { preconditionFailure("the row scorer disappeared") }
                 let scoreRow = UnsafeMutablePointer<Float>.allocate(capacity: max(itemCount, 1))
                 let selectedItems = UnsafeMutablePointer<Int32>.allocate(capacity: max(capacity, 1))
@@ -101,9 +102,9 @@ enum BatchedTopK {
                 let scratch = TopKSelection.Scratch(itemCount: itemCount)
                 defer { scoreRow.deallocate(); selectedItems.deallocate(); selectedScores.deallocate() }
                 for row in chunk {
-                    let range = offsets.buffer[row]..<offsets.buffer[row + 1]
-                    let seen = UnsafeBufferPointer(rebasing: indices.buffer[range])
-                    scorer.scoreRow(items: seen, values: UnsafeBufferPointer(rebasing: values.buffer[range]), into: scoreRow)
+                    let range = offsets.value[row]..<offsets.value[row + 1]
+                    let seen = UnsafeBufferPointer(rebasing: indices.value[range])
+                    scorer.scoreRow(items: seen, values: UnsafeBufferPointer(rebasing: values.value[range]), into: scoreRow)
                     let selected = TopKSelection.selectOverwriting(scores: scoreRow, itemCount: itemCount,
                                                                    excluding: seen, count: capacity, items: selectedItems,
                                                                    selectedScores: selectedScores, scratch: scratch)

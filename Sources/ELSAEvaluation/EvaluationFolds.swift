@@ -1,5 +1,5 @@
-import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// The (user, fold) evaluation rows of a set of users (SPEC §5).
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import ELSASparse
+import _ELSASupport
 
 /// Scores (user, fold) rows with a ``Recommender`` and averages ranking metrics (SPEC §5).
 ///
@@ -68,20 +69,20 @@ public struct Evaluator: Sendable {
         perRow.withUnsafeMutableBufferPointer { perRowBuffer in
             targets.rowOffsets.withUnsafeBufferPointer { offsetBuffer in
                 targets.columnIndices.withUnsafeBufferPointer { indexBuffer in
-                    let perRow = SendableMutableBuffer(buffer: perRowBuffer)
-                    let targetOffsets = SendableBuffer(buffer: offsetBuffer)
-                    let targetIndices = SendableBuffer(buffer: indexBuffer)
+                    let perRow = UncheckedSendable(perRowBuffer)
+                    let targetOffsets = UncheckedSendable(offsetBuffer)
+                    let targetIndices = UncheckedSendable(indexBuffer)
                     BatchedTopK.run(recommender, histories: inputs, count: maximumCutoff, batchSize: batchSize,
                                     threadCount: threadCount) { row, items, _ in
                         let target = UnsafeBufferPointer(
-                            rebasing: targetIndices.buffer[targetOffsets.buffer[row]..<targetOffsets.buffer[row + 1]])
+                            rebasing: targetIndices.value[targetOffsets.value[row]..<targetOffsets.value[row + 1]])
                         withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(items.count, 1)) { hits in
                             for position in 0..<items.count {
                                 hits[position] = Self.sortedContains(target, items[position])
                             }
                             let hitRow = UnsafeBufferPointer(rebasing: hits[0..<items.count])
                             for (index, metric) in metrics.enumerated() {
-                                perRow.buffer[row * metricCount + index] = metric.value(hits: hitRow,
+                                perRow.value[row * metricCount + index] = metric.value(hits: hitRow,
                                                                                         targetCount: target.count)
                             }
                         }

@@ -1,5 +1,5 @@
-import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// A seeded strong-generalization split (SPEC §5): test users, and optionally
 /// validation users, are sampled without replacement and removed from training.

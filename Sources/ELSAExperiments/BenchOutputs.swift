@@ -1,3 +1,4 @@
+import ELSABaselines
 import Foundation
 import ELSAData
 
@@ -161,4 +162,5 @@ struct BenchOutputs {
 }
 
 import ELSATraining
+import _ELSASupport
 enum CompressedELSATrainerFraction { static var value: Double { CompressedELSATrainer.defaultDensePathFraction } }

@@ -1,3 +1,4 @@
+import ELSABaselines
 import ELSATraining
 
 /// The settings of a compression study (`elsa bench`).

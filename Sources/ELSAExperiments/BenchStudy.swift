@@ -1,3 +1,4 @@
+import ELSABaselines
 import Foundation
 import ELSAData
 import ELSAEvaluation
@@ -5,6 +6,7 @@ import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 import ELSATraining
+import _ELSASupport
 
 /// The compression-versus-accuracy study behind `elsa bench`: for each byte budget, the paper's
 /// method and every baseline, plus the uncompressed references, on one dataset and split.

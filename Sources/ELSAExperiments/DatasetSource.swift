@@ -1,5 +1,6 @@
 import Foundation
 import ELSAData
+import _ELSASupport
 
 /// Where an experiment's interactions come from: a file or folder in a known format,
 /// a binary cache, or the embedded synthetic data.

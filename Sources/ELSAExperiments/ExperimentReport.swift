@@ -1,6 +1,7 @@
 import Foundation
 import ELSAData
 import ELSATraining
+import _ELSASupport
 
 /// The JSON report of `elsa evaluate` and `elsa train`. Keys are a contract with users' scripts.
 public struct ExperimentReport: Codable, Sendable, Equatable {

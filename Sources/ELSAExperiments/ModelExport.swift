@@ -4,6 +4,7 @@ import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 import ZIPFoundation
+import _ELSASupport
 
 /// Exports an item matrix for research code in other languages.
 public enum ModelExport {

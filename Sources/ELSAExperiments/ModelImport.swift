@@ -4,6 +4,7 @@ import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 import ELSATraining
+import _ELSASupport
 
 /// Turns an item matrix trained elsewhere into a model: a dense `.npy` (items x d, float32 or float64, C order)
 /// or a scipy sparse `.npz` (items x d), with the item ids one per line in row order.

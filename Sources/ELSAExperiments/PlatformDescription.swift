@@ -2,6 +2,7 @@ import Foundation
 import ELSALinearAlgebra
 import ELSASparse
 import ELSATraining
+import _ELSASupport
 
 /// The engine's version, printed by `elsa --version` and written into every report.
 public enum EngineVersion {

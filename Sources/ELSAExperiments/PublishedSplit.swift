@@ -1,6 +1,7 @@
 import Foundation
 import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// A data set's published train/test split: the `train.txt` and `test.txt` of the LightGCN / KGAT
 /// adjacency layout (`user item item ...` per line), read as two matrices over one set of users and items.

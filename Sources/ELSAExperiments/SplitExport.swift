@@ -2,6 +2,7 @@ import Foundation
 import ELSAData
 import ELSAEvaluation
 import ELSASparse
+import _ELSASupport
 
 /// Writes the split an experiment drew, so that tools in other languages train and evaluate on exactly
 /// the same users, folds and items. Tab-separated text with the data's own ids:

@@ -1,6 +1,7 @@
 import Foundation
 import ELSAData
 import ELSATraining
+import _ELSASupport
 
 /// A JSON key by name, for decoders that take defaults for missing keys and refuse unknown ones.
 struct RecipeKey: CodingKey {

@@ -1,3 +1,4 @@
+import ELSABaselines
 import Foundation
 import ELSAData
 import ELSALinearAlgebra

@@ -1,3 +1,4 @@
+import ELSABaselines
 import Foundation
 import ELSAData
 import ELSAEvaluation
@@ -5,6 +6,7 @@ import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 import ELSATraining
+import _ELSASupport
 
 /// What a training run tells its caller besides the epochs: notes, the run's plan and validation time.
 public protocol TrainingRunObserver: TrainingObserver {

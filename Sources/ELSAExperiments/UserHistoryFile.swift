@@ -1,6 +1,7 @@
 import Foundation
 import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// User histories for `recommend`: one user per line, `label item item ...`, items by their original ids.
 public struct UserHistoryFile: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
-import ELSAData
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// Errors reading or writing model files. Each names the file.
 public enum ModelFileError: Error, CustomStringConvertible, Equatable {

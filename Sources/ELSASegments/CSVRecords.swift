@@ -1,4 +1,4 @@
-import ELSAData
+import _ELSASupport
 
 /// RFC 4180 records of a delimited text: fields separated by `separator`, records by LF or
 /// CRLF. A field that starts with a double quote is quoted: it holds separators, line breaks

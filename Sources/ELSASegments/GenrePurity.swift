@@ -1,4 +1,4 @@
-import ELSAData
+import _ELSASupport
 
 /// Genre purity of item groups: the fraction of a group's items that have the group's most
 /// common genre (items may have several genres; an item without genres never counts).

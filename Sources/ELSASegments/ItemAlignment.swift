@@ -1,4 +1,3 @@
-import ELSAData
 import ELSASparse
 
 /// Re-expresses interactions over another item order: the columns of a dataset moved to the

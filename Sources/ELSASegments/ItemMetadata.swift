@@ -1,5 +1,5 @@
 import Foundation
-import ELSAData
+import _ELSASupport
 
 /// Titles (and genres, when the file has them) of items, by item id: what segments and
 /// homepages show instead of bare ids.

@@ -1,4 +1,5 @@
 import ELSALinearAlgebra
+import _ELSASupport
 
 extension CSRMatrix {
     /// Row-wise magnitude pruning of a dense matrix: `TopK(A, k)`.

@@ -1,4 +1,5 @@
 import ELSALinearAlgebra
+import _ELSASupport
 
 /// The forward products of a sparse training step in the batch-transposed
 /// layout: the batch dimension `b` (users) is contiguous, so every inner loop

@@ -1,4 +1,5 @@
 import ELSALinearAlgebra
+import _ELSASupport
 
 /// The backward products of a sparse training step in the batch-transposed
 /// layout (see the forward kernels). Call them on the row-normalized embedding

@@ -1,3 +1,4 @@
+import _ELSASupport
 extension FixedPatternEmbedding {
     /// Every row scaled to unit L2 norm (`Â = rownorm(A)`), with the norms `‖a_i‖`.
     ///

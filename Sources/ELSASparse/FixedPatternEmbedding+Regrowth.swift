@@ -1,4 +1,5 @@
 import ELSALinearAlgebra
+import _ELSASupport
 
 extension FixedPatternEmbedding {
     /// Prune and regrow (the pattern update of RigL, Evci et al., "Rigging the Lottery", ICML 2020):

@@ -1,4 +1,5 @@
 import ELSALinearAlgebra
+import _ELSASupport
 
 /// An `items x dimension` embedding with exactly `nonzerosPerRow` stored
 /// entries in every row: the fixed sparsity pattern of one training stage.

@@ -19,38 +19,3 @@ public enum KernelThreads {
         return count > 0 ? Int(count) : 1
     }()
 }
-
-/// A value handed to concurrent code whose thread safety the caller guarantees
-/// (disjoint writes through pointers, read-only sharing).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// Runs `body(slot)` for `slot` in `0..<slots`, concurrently when `slots > 1`.
-///
-/// `body` must only write memory that no other slot writes.
-@inline(__always)
-func runSlots(_ slots: Int, _ body: (Int) -> Void) {
-    if slots <= 1 {
-        body(0)
-        return
-    }
-    withoutActuallyEscaping(body) { escapable in
-        let shared = UncheckedSendable(escapable)
-        DispatchQueue.concurrentPerform(iterations: slots) { slot in shared.value(slot) }
-    }
-}
-
-/// The contiguous share `slot` of `0..<count` when it is split into `slots` near-equal parts.
-@inline(__always)
-func contiguousShare(of count: Int, slot: Int, slots: Int) -> Range<Int> {
-    (count * slot / slots)..<(count * (slot + 1) / slots)
-}
-
-/// Clamps a requested thread count to `1...max(1, workItems)`.
-@inline(__always)
-func effectiveThreads(_ requested: Int, workItems: Int) -> Int {
-    precondition(requested >= 1, "threads must be at least 1, got \(requested)")
-    return max(1, min(requested, workItems))
-}

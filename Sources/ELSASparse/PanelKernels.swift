@@ -1,4 +1,4 @@
-import ELSAKernelsC
+import _ELSAKernelsC
 import Foundation
 
 /// Panel kernels: the batch dimension is cut into panels of 32 users, and the
@@ -156,7 +156,7 @@ enum Panel {
         SIMD8(lowHalf: a.evenHalf + a.oddHalf, highHalf: b.evenHalf + b.oddHalf)
     }
 
-    /// Whether the sampled dot runs its AVX2 + FMA form (`ELSAKernelsC`): the CPU has them, and
+    /// Whether the sampled dot runs its AVX2 + FMA form (`_ELSAKernelsC`): the CPU has them, and
     /// `ELSA_SWIFT_KERNELS` is not set in the environment.
     static let nativeKernels = elsa_kernels_have_avx2_fma() != 0 && ProcessInfo.processInfo.environment["ELSA_SWIFT_KERNELS"] == nil
 

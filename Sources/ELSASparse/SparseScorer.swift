@@ -1,4 +1,5 @@
 import ELSALinearAlgebra
+import _ELSASupport
 
 /// Item scores of a sparse item embedding for inference: `x Ŵ Ŵᵀ − x`.
 ///

@@ -1,5 +1,5 @@
-import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// The order of users in an epoch: a seeded shuffle, cut into batches.
 public struct BatchSchedule: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
-import ELSAData
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// Why a checkpoint cannot be resumed. Each case names the file.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {

@@ -1,8 +1,8 @@
 import Foundation
-import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
+import _ELSASupport
 
 /// Trains compressed ELSA: progressive row-wise sparsification along a schedule.
 ///

@@ -1,6 +1,6 @@
 import Foundation
-import ELSAData
 import ELSALinearAlgebra
+import _ELSASupport
 
 /// Checkpoints of dense ELSA between epochs: the weights, both Nadam moments with the step
 /// counter and momentum product, and the history, so an interrupted run continues where it

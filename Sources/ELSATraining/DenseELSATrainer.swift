@@ -1,4 +1,3 @@
-import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse

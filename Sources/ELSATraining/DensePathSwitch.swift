@@ -1,4 +1,5 @@
 import ELSALinearAlgebra
+import _ELSASupport
 
 /// Where compressed ELSA moves from the masked dense CBLAS step to the sparse kernels: stages
 /// with k above `fraction · d` run dense. The break-even depends on the GEMM OpenBLAS runs,

@@ -1,6 +1,7 @@
 import Dispatch
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// The gradient step of dense ELSA, every large product a CBLAS call.
 ///
@@ -177,20 +178,8 @@ public final class DenseTrainingStep: @unchecked Sendable {
 
     /// Splits 0..<count into contiguous ranges, one per thread.
     private func parallelRanges(_ count: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
-        let slots = max(1, min(threads, count))
-        DispatchQueue.concurrentPerform(iterations: slots) { slot in
-            body(count * slot / slots, count * (slot + 1) / slots)
-        }
+        ParallelFor.contiguous(count, threads: threads) { _, range in body(range.lowerBound, range.upperBound) }
     }
-}
-
-func seconds(since start: ContinuousClock.Instant) -> Double {
-    seconds(ContinuousClock.now - start)
-}
-
-/// A duration in seconds.
-func seconds(_ elapsed: Duration) -> Double {
-    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
 private struct StepPointers: @unchecked Sendable {

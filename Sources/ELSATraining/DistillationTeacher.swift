@@ -3,6 +3,7 @@ import Foundation
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
+import _ELSASupport
 
 /// A trained dense model whose predictions join the targets of another model's training
 /// (knowledge distillation; not in the paper): for each batch, T = activation(prediction of the teacher)
@@ -98,12 +99,12 @@ public final class DistillationTeacher: @unchecked Sendable {
             let block = predictions(of: rows)   // b x n, before the activation
             block.storage.withUnsafeBufferPointer { p in
             targets.withUnsafeMutableBufferPointer { t in
-                let source = UnsafeSendable(UnsafeMutablePointer(mutating: p.baseAddress!))
-                let target = UnsafeSendable(t.baseAddress! + start * n)
+                let source = UncheckedSendable(UnsafeMutablePointer(mutating: p.baseAddress!))
+                let target = UncheckedSendable(t.baseAddress! + start * n)
                 let pieces = max(1, min(threads, b))
                 DispatchQueue.concurrentPerform(iterations: pieces) { piece in
                     for i in (b * n * piece / pieces)..<(b * n * (piece + 1) / pieces) {
-                        target.pointer[i] = Float16(activation.apply(source.pointer[i]).value)
+                        target.value[i] = Float16(activation.apply(source.value[i]).value)
                     }
                 }
             }}
@@ -149,11 +150,11 @@ public final class DistillationTeacher: @unchecked Sendable {
         }
         let activation = self.activation
         predictions.storage.withUnsafeMutableBufferPointer { p in
-            let base = UnsafeSendable(p.baseAddress!)
+            let base = UncheckedSendable(p.baseAddress!)
             let count = p.count, pieces = max(1, min(threads, count / 65_536))
             DispatchQueue.concurrentPerform(iterations: pieces) { piece in
                 for i in (count * piece / pieces)..<(count * (piece + 1) / pieces) {
-                    base.pointer[i] = activation.apply(base.pointer[i]).value
+                    base.value[i] = activation.apply(base.value[i]).value
                 }
             }
         }
@@ -219,16 +220,16 @@ public final class DistillationTeacher: @unchecked Sendable {
         workspace.storage.withUnsafeMutableBufferPointer { p in
         cache.targets.withUnsafeBufferPointer { t in
         batch.outputs.items.withUnsafeBufferPointer { outputItems in
-            let result = UnsafeSendable(p.baseAddress!), source = UnsafeSendable(UnsafeMutablePointer(mutating: t.baseAddress!))
-            let outputs = UnsafeSendable(UnsafeMutablePointer(mutating: outputItems.baseAddress!))
+            let result = UncheckedSendable(p.baseAddress!), source = UncheckedSendable(UnsafeMutablePointer(mutating: t.baseAddress!))
+            let outputs = UncheckedSendable(UnsafeMutablePointer(mutating: outputItems.baseAddress!))
             let tiles = (b + tile - 1) / tile, pieces = max(1, min(threads, tiles))
             DispatchQueue.concurrentPerform(iterations: pieces) { piece in
-                var rows = [UnsafeMutablePointer<Float16>](repeating: source.pointer, count: tile)
+                var rows = [UnsafeMutablePointer<Float16>](repeating: source.value, count: tile)
                 for tileIndex in (tiles * piece / pieces)..<(tiles * (piece + 1) / pieces) {
                     let lower = tileIndex * tile, width = min(b, lower + tile) - lower
-                    for u in 0..<width { rows[u] = source.pointer + users[lower + u] * itemCount }
+                    for u in 0..<width { rows[u] = source.value + users[lower + u] * itemCount }
                     for o in 0..<n {
-                        let item = Int(outputs.pointer[o]), line = result.pointer + o * b + lower
+                        let item = Int(outputs.value[o]), line = result.value + o * b + lower
                         for u in 0..<width { line[u] = Float(rows[u][item]) }
                     }
                 }
@@ -236,10 +237,4 @@ public final class DistillationTeacher: @unchecked Sendable {
         }}}
         return workspace
     }
-}
-
-/// A pointer handed to Dispatch workers that write disjoint parts of its memory.
-private struct UnsafeSendable<Pointee>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Pointee>
-    init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
 }

@@ -1,5 +1,5 @@
-import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// One pass over the users in seeded batches, shared by dense and sparse trainers.
 enum EpochRunner {

@@ -1,6 +1,6 @@
-import ELSAData
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// How the item matrix starts before training (a field of the training configuration).
 ///

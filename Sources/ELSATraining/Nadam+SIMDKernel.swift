@@ -3,7 +3,7 @@ extension Nadam {
     /// element, so the same bits (the scalar kernel does not vectorize: its square root
     /// keeps a branch for negative inputs). The tail below a multiple of 8 runs `scalarKernel`.
     @inline(__always)
-    static func simdKernel(parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+    public static func simdKernel(parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
                            momentum: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>,
                            count: Int, coefficients k: Nadam.StepCoefficients) {
         typealias Lanes = SIMD8<Float>

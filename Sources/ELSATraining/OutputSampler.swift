@@ -1,5 +1,5 @@
-import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// Chooses a batch's output columns: the items of the batch plus uniformly drawn negatives.
 public enum OutputSampler {

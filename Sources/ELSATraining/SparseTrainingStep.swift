@@ -1,3 +1,4 @@
+import _ELSASupport
 import ELSALinearAlgebra
 import ELSASparse
 
@@ -114,16 +115,6 @@ public struct SparseStepPhases: Sendable, Equatable {
         [("normalization", normalization), ("workspaces", workspaces), ("input product", inputProduct), ("output product", outputProduct), ("loss", loss),
          ("output gradient", outputGradient), ("hidden gradient", hiddenGradient), ("input gradient", inputGradient),
          ("optimizer", optimizer)]
-    }
-}
-
-/// Seconds between successive `lap()` calls.
-struct PhaseClock {
-    private var last = ContinuousClock.now
-    mutating func lap() -> Double {
-        let now = ContinuousClock.now
-        defer { last = now }
-        return seconds(now - last)
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse

@@ -1,5 +1,5 @@
-import ELSAData
 import ELSASparse
+import _ELSASupport
 
 /// One batch of user rows prepared for a gradient step: its output columns and its
 /// rows re-indexed by output row.

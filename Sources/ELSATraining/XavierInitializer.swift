@@ -1,5 +1,5 @@
-import ELSAData
 import ELSALinearAlgebra
+import _ELSASupport
 
 /// Xavier-uniform initialization U(−r, r), r = √(6 / (rows + columns)).
 public enum XavierInitializer {

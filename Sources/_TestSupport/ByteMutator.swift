@@ -1,4 +1,5 @@
 import ELSAData
+import _ELSASupport
 
 /// Seeded mutations of a file's bytes, for the property tests that feed damaged and hostile
 /// inputs to every reader and loader (the fuzz targets under `Fuzz/` let libFuzzer mutate instead).

@@ -1,5 +1,6 @@
 import ELSAData
 import ELSAModels
+import _ELSASupport
 
 /// Recomputes the checksum of a mutated binary file, so that a test or fuzz target reaches the
 /// checks behind the checksum: the loaders must refuse impossible contents by themselves, not

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import _ELSASupport
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

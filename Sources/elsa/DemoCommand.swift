@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSATraining
+import _ELSASupport
 
 /// `make run`: the main job on the embedded synthetic data, no files needed.
 struct DemoCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ELSA
+import ELSALinearAlgebra
 
 @main
 struct ELSACommand: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSAExperiments
+import _ELSASupport
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

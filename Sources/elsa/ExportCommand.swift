@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSAExperiments
 
 extension ModelExport.Format: ExpressibleByArgument {}
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSAExperiments
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

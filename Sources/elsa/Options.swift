@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSAExperiments
 
 /// The help texts list the values themselves, on one line.
 extension DataFormat: ExpressibleByArgument {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSALinearAlgebra
 
 /// What the BLAS runs with on this machine: the kernels OpenBLAS chose, its threads and the
 /// variables `elsa` set for it when it started.

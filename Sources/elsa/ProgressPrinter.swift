@@ -1,5 +1,6 @@
 import Foundation
 import ELSA
+import _ELSASupport
 
 /// Prints a line per epoch to standard error and, in a terminal, a live bar within the epoch.
 /// After `start(_:)` each line also counts the run's epochs and estimates the time left.

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSAExperiments
+import ELSASegments
+import _ELSASupport
 
 struct RecommendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

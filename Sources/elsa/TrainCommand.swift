@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSAExperiments
+import _ELSASupport
 
 /// `elsa train`: builds the recipe (a file, then the options given), trains it through `TrainingRun`,
 /// evaluates on the held-out users, prints and saves.

@@ -141,6 +141,25 @@ import Testing
         let declared = try Self.packageTargets()
         #expect(declared.count >= 10)
         #expect(documented == declared, "docs/architecture.md's module graph differs from Package.swift")
+        // Each Swift target declares exactly the modules its files import (no more, no fewer).
+        let known = Set(declared.keys).union(["ZIPFoundation", "ArgumentParser"])
+        for (name, dependencies) in declared {
+            let folder = Self.root.appendingPathComponent("Sources/\(name)")
+            guard let files = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] else { continue }
+            var imported = Set<String>()
+            for file in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for line in text.split(separator: "\n") {
+                    let words = line.split(separator: " ").map(String.init).filter { !$0.hasPrefix("@") }
+                    guard words.first == "import", words.count >= 2 else { continue }
+                    let module = String(words.last!.split(separator: ".").first!)
+                    if known.contains(module) && module != name { imported.insert(module) }
+                }
+            }
+            if files.contains(where: { $0.hasSuffix(".swift") }) {
+                #expect(imported == Set(dependencies), "\(name) imports \(imported.sorted()) but declares \(dependencies)")
+            }
+        }
         // The table describes every module of the graph.
         for name in declared.keys { #expect(text.contains("| `\(name)` |"), "docs/architecture.md does not describe \(name)") }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 @testable import ELSAData
+import _ELSASupport
 
 /// One test per way a data file or path used to fool the readers: each is now refused with a
 /// `DataError` naming the file (and the line, for line-level faults), or read correctly.

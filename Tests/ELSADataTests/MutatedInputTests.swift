@@ -3,6 +3,7 @@ import Testing
 import ELSASparse
 import _TestSupport
 @testable import ELSAData
+import _ELSASupport
 
 /// Property: whatever bytes a data file holds, every reader and the cache loader either throw a
 /// `DataError` naming the file or return a consistent result; they never trap (a trap would end

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ELSASparse
 @testable import ELSAData
+import _ELSASupport
 
 /// The fixtures beside this file, written by scipy (`Fixtures/make_npz_fixtures.py`).
 func npzFixture(_ name: String) -> String {

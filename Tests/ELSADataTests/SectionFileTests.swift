@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ELSAData
+import _ELSASupport
 
 @Suite struct SectionFileTests {
     @Test func roundTripKeepsHeaderAndSectionsExactly() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ELSAData
+import _ELSASupport
 
 @Suite struct SeededGeneratorTests {
     /// Reference values from an independent Python transcription of the published

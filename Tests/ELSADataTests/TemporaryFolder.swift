@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ELSAData
+import _ELSASupport
 
 /// A fresh folder under the system temporary directory, removed by `remove()`.
 struct TemporaryFolder {

@@ -3,6 +3,7 @@ import ELSAData
 import ELSAEvaluation
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// A test-only recommender: scores = histories x itemWeights (items x items), by plain loops.
 /// Its scores depend only on each row's history, so any batching gives the same numbers.

@@ -1,6 +1,7 @@
 import ELSAData
 import ELSAEvaluation
 import Testing
+import _ELSASupport
 
 @Suite struct TopKSelectionTests {
     @Test func tiesGoToTheLowerItemIndex() {

@@ -6,6 +6,7 @@ import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 @testable import ELSAExperiments
+import _ELSASupport
 
 /// The folder of this test process's files, removed when the process exits.
 private let processFolder: URL = {

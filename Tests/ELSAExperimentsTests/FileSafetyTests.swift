@@ -3,6 +3,7 @@ import Testing
 import ELSAData
 import ELSASparse
 @testable import ELSAExperiments
+import _ELSASupport
 
 @Test func resolvedPathsAgreeAcrossSpellingsAndSymlinks() throws {
     let folder = temporaryDirectory()

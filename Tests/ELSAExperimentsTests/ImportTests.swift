@@ -6,6 +6,7 @@ import ELSAModels
 import ELSASparse
 import ELSATraining
 @testable import ELSAExperiments
+import _ELSASupport
 
 /// An exported model comes back through `.npy` (dense) and `.npz` (sparse) as the same matrix and the same
 /// metrics, and bad matrices are refused with the file's name.

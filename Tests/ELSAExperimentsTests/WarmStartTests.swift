@@ -1,3 +1,4 @@
+import ELSABaselines
 import Testing
 import ELSALinearAlgebra
 import ELSAModels
@@ -5,6 +6,7 @@ import ELSASparse
 import ELSAData
 import ELSATraining
 @testable import ELSAExperiments
+import _ELSASupport
 
 @Test func warmStartPutsTheModelRowsInTheDataItemOrder() throws {
     let model = ELSAModel(embedding: .sparse(CSRMatrix(dense: DenseMatrix([[0, 3, 4, 0], [1, 0, 0, 0], [0, 0, 0, 2]]))),

@@ -1,5 +1,6 @@
 import Testing
 @testable import ELSALinearAlgebra
+import _ELSASupport
 
 /// A tiny deterministic generator so this test target needs no other module.
 struct TestRandom {

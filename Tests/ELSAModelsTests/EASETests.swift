@@ -1,9 +1,11 @@
+import ELSABaselines
 import Foundation
 import Testing
 import ELSAData
 import ELSALinearAlgebra
 import ELSASparse
 @testable import ELSAModels
+import _ELSASupport
 
 func randomInteractions(users: Int, items: Int, density: Double, seed: UInt64) -> CSRMatrix {
     var generator = SeededGenerator(seed: seed)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ELSAData
 @testable import ELSASegments
+import _ELSASupport
 
 @Suite struct ItemMetadataTests {
     @Test func readsMovieLensLayoutWithQuotedTitles() throws {

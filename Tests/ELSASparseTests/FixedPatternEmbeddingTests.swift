@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 @Suite("Fixed-pattern embedding: construction and row normalization")
 struct FixedPatternEmbeddingTests {

@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 /// Dense references: the masked embedding as a dense matrix and BLAS products.
 @Suite("Batch-transposed forward kernels against dense BLAS references")

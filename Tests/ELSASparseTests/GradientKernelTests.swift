@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 @Suite("Batch-transposed gradient kernels against dense BLAS references")
 struct GradientKernelTests {

@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 /// More output rows than one staging chunk (128 rows), split across threads at
 /// uneven points, so chunk and thread boundaries fall inside the output rows.

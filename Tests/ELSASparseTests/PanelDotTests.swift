@@ -1,5 +1,6 @@
 import Testing
 @testable import ELSASparse
+import _ELSASupport
 
 /// The output gradient's sampled dot has two forms: Swift (`Panel.dot`, any CPU) and C with AVX2 + FMA
 /// (`Panel.nativeDot`, chosen where the CPU has them). The kernel tests run whichever the CPU gets; this

@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 @Suite("Prune and regrow: the pattern update between epochs")
 struct RegrowthTests {

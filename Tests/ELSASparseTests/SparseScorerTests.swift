@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 @Suite("Sparse scorer x Ŵ Ŵᵀ − x")
 struct SparseScorerTests {

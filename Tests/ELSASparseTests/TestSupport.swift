@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 /// SplitMix64: a small seeded generator so that every test is reproducible.
 struct SeededGenerator: RandomNumberGenerator {

@@ -1,6 +1,7 @@
 import ELSALinearAlgebra
 import ELSASparse
 import Testing
+import _ELSASupport
 
 /// The top-k of one row by the definition: sort all (|value| descending, column ascending), keep k, sort by column.
 private func referenceTopK(columns: [Int32], values: [Float], k: Int) -> [(Int32, Float)] {

@@ -4,6 +4,7 @@ import ELSAData
 import ELSALinearAlgebra
 import ELSASparse
 @testable import ELSATraining
+import _ELSASupport
 
 private func checkpointPath(_ name: String) -> String {
     FileManager.default.temporaryDirectory

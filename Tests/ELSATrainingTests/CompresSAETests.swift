@@ -1,9 +1,11 @@
+import ELSABaselines
 import Testing
 import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 @testable import ELSATraining
+import _ELSASupport
 
 /// CompresSAE's losses from their definition, in Double: x̃ = x/‖x‖, p = x̃ W_enc + b,
 /// top `nonzeros` (and top `auxiliaryNonzeros`) of |p| with ties to the lower unit,

@@ -3,6 +3,7 @@ import Testing
 import ELSAData
 import ELSALinearAlgebra
 @testable import ELSATraining
+import _ELSASupport
 
 private func denseCheckpointPath(_ name: String) -> String {
     FileManager.default.temporaryDirectory

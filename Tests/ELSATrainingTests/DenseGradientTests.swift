@@ -3,6 +3,7 @@ import ELSAData
 import ELSALinearAlgebra
 import ELSASparse
 @testable import ELSATraining
+import _ELSASupport
 
 /// A small batch with a fixed history per user.
 func smallBatchRows(items: Int) -> CSRMatrix {

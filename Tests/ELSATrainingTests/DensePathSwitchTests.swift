@@ -2,6 +2,7 @@ import Testing
 import ELSAData
 import ELSALinearAlgebra
 @testable import ELSATraining
+import _ELSASupport
 
 @Test func theSwitchFollowsTheGEMMKernelsOpenBLASRuns() {
     for name in ["SkylakeX", "SKYLAKEX", "cooperlake", "SapphireRapids"] {

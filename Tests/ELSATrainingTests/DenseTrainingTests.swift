@@ -1,3 +1,4 @@
+import ELSABaselines
 import Testing
 import ELSAData
 import ELSAEvaluation

@@ -1,9 +1,11 @@
+import ELSABaselines
 import Testing
 import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 @testable import ELSATraining
+import _ELSASupport
 
 /// A teacher of d_t = 5 over `items` items, scaled so that many of its predictions are positive.
 private func teacherMatrix(items: Int) -> DenseMatrix {

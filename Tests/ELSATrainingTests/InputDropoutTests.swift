@@ -3,6 +3,7 @@ import Foundation
 import ELSAData
 import ELSASparse
 @testable import ELSATraining
+import _ELSASupport
 
 /// 200 users, each with 50 of 120 items (10,000 entries).
 private func manyRows() -> CSRMatrix {

@@ -5,6 +5,7 @@ import ELSALinearAlgebra
 import ELSASparse
 import _TestSupport
 @testable import ELSATraining
+import _ELSASupport
 
 private func mutatedCheckpointPath(_ name: String) -> String {
     FileManager.default.temporaryDirectory

@@ -1,9 +1,11 @@
+import ELSABaselines
 import Testing
 import ELSAData
 import ELSALinearAlgebra
 import ELSAModels
 import ELSASparse
 @testable import ELSATraining
+import _ELSASupport
 
 /// A random pattern with k entries per row and values from a scaled Xavier matrix.
 func randomPattern(items: Int, dimension: Int, k: Int, seed: UInt64) -> FixedPatternEmbedding {

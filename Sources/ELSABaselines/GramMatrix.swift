@@ -1,6 +1,8 @@
+import ELSATraining
 import Dispatch
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// The item-item Gram matrix XᵀX of a binary users x items matrix.
 public enum GramMatrix {
@@ -65,7 +67,7 @@ public enum GramMatrix {
         let byItem = x.transposed()  // items x users
         var gram = DenseMatrix(rows: n, columns: n)
         gram.storage.withUnsafeMutableBufferPointer { g in
-            let out = SendablePointer(g.baseAddress!)
+            let out = UncheckedSendable(g.baseAddress!)
             x.rowOffsets.withUnsafeBufferPointer { offsets in
             x.columnIndices.withUnsafeBufferPointer { columns in
             x.values.withUnsafeBufferPointer { values in
@@ -77,7 +79,7 @@ public enum GramMatrix {
                 DispatchQueue.concurrentPerform(iterations: pieces) { piece in
                     var i = piece
                     while i < n {
-                        let row = out.pointer + i * n
+                        let row = out.value + i * n
                         for p in o.itemOffsets[i]..<o.itemOffsets[i + 1] {
                             let u = Int(o.itemUsers[p])
                             let weight = o.itemValues[p]
@@ -92,12 +94,6 @@ public enum GramMatrix {
         }
         return gram
     }
-}
-
-/// A raw pointer handed to `concurrentPerform` workers that write disjoint parts.
-struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
 
 /// Read-only CSR buffers of a matrix and its transpose, shared with workers.

@@ -1,3 +1,4 @@
+import ELSATraining
 import ELSAEvaluation
 import ELSALinearAlgebra
 import ELSASparse

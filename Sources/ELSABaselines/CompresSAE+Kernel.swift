@@ -1,5 +1,7 @@
+import ELSATraining
 import Dispatch
 import ELSALinearAlgebra
+import _ELSASupport
 
 private typealias VectorMath = CompresSAEVectorMath
 
@@ -130,12 +132,12 @@ final class CompresSAEKernel: @unchecked Sendable {
     func forward(_ input: UnsafePointer<Float>, rows: Int, selecting count: Int) {
         precondition(rows <= capacity, "a forward pass takes at most \(capacity) rows, got \(rows)")
         let d = inputDimension, h = hiddenDimension, k = selectedCount
-        let source = SendablePointer(pointer: input)
+        let source = UncheckedSendable(input)
         var clock = PhaseClock()
         parallelRanges(rows) { _, lower, upper in
             for b in lower..<upper {
                 let target = self.normalized + b * d
-                target.update(from: source.pointer + b * d, count: d)
+                target.update(from: source.value + b * d, count: d)
                 let norm = VectorMath.dot(d, target, target).squareRoot()
                 self.inputNorms[b] = norm
                 if norm > 0 { VectorMath.scale(d, 1 / norm, target) }
@@ -337,11 +339,7 @@ final class CompresSAEKernel: @unchecked Sendable {
 
     /// Splits `0..<count` into one contiguous range per thread: `body(slot, lower, upper)`.
     func parallelRanges(_ count: Int, _ body: @Sendable (Int, Int, Int) -> Void) {
-        let slots = max(1, min(threads, count))
-        if slots == 1 { body(0, 0, count); return }
-        DispatchQueue.concurrentPerform(iterations: slots) { slot in
-            body(slot, count * slot / slots, count * (slot + 1) / slots)
-        }
+        ParallelFor.contiguous(count, threads: threads) { slot, range in body(slot, range.lowerBound, range.upperBound) }
     }
 }
 
@@ -365,11 +363,6 @@ public struct CompresSAEPhases: Sendable {
         [("decoder norms", decoderNormalization), ("encoder sgemm", encoderProduct), ("top-K", selection),
          ("reconstruction", reconstruction), ("grouping", grouping), ("gradient + Nadam", gradientAndUpdate)]
     }
-}
-
-/// A read-only pointer handed to the Dispatch workers.
-private struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafePointer<Float>
 }
 
 private extension UnsafeMutablePointer {

@@ -13,9 +13,9 @@ import Foundation
 /// pipe or terminal (`/dev/stdin`) would read as empty, so both are refused with an error.
 public enum FileIO {
     /// What is at a path.
-    enum Kind { case missing, regularFile, directory, other }
+    public enum Kind: Sendable { case missing, regularFile, directory, other }
 
-    static func kind(of path: String) -> Kind {
+    public static func kind(of path: String) -> Kind {
         var information = stat()
         guard stat(path, &information) == 0 else { return .missing }
         switch information.st_mode & S_IFMT {
@@ -25,11 +25,11 @@ public enum FileIO {
         }
     }
 
-    static func systemMessage(_ code: Int32) -> String {
+    public static func systemMessage(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 
-    static let notRegularFile = "not a regular file (a pipe, FIFO, terminal or device such as /dev/stdin); "
+    public static let notRegularFile = "not a regular file (a pipe, FIFO, terminal or device such as /dev/stdin); "
         + "give the path of a file"
 
     /// The whole file as bytes, read with one `read` loop (no per-line work).
@@ -81,7 +81,7 @@ public enum FileIO {
     /// `.NAME.tmp-PID-RANDOM`; those that earlier writes of `path` left behind when their
     /// process died are removed first (see `AtomicFile.removeAbandonedTemporaries`).
     /// - Throws: `DataError.cannotWrite` naming `path`.
-    static func writeAtomically(_ path: String, chunks: [UnsafeRawBufferPointer]) throws {
+    public static func writeAtomically(_ path: String, chunks: [UnsafeRawBufferPointer]) throws {
         AtomicFile.removeAbandonedTemporaries(of: path)
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
@@ -125,7 +125,7 @@ public enum FileIO {
     }
 
     /// File names (not paths) in `directory`, sorted.
-    static func contents(of directory: String) throws -> [String] {
+    public static func contents(of directory: String) throws -> [String] {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         } catch {

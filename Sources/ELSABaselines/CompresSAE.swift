@@ -1,6 +1,7 @@
-import ELSAData
+import ELSATraining
 import ELSALinearAlgebra
 import ELSASparse
+import _ELSASupport
 
 /// CompresSAE (Kasalický et al., "The Future is Sparse", RecSys 2025): a top-k sparse
 /// autoencoder that compresses a trained dense item matrix after training.

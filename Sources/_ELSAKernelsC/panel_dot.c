@@ -2,7 +2,7 @@
 // from Swift (see `Panel.dot` in PanelKernels.swift).
 // Each function carries its own target attribute, so the package builds without CPU flags; callers check
 // `elsa_kernels_have_avx2_fma()` first.
-#include "ELSAKernelsC.h"
+#include "_ELSAKernelsC.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

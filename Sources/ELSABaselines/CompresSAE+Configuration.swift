@@ -1,3 +1,4 @@
+import ELSATraining
 import ELSALinearAlgebra
 
 /// Settings of a CompresSAE (the top-k sparse autoencoder that compresses a trained dense item matrix).

@@ -15,7 +15,7 @@ public enum Checksum {
         return combined
     }
 
-    static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         let prime: UInt64 = 0x9E37_79B9_7F4A_7C15
         var lane0 = seed ^ 0x243F_6A88_85A3_08D3
         var lane1 = seed ^ 0x1319_8A2E_0370_7344
