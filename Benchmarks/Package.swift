@@ -5,8 +5,10 @@ import PackageDescription
 
 let package = Package(
     name: "ELSABenchmarks",
-    dependencies: [.package(path: "..")],
+    // The name gives the parent package the identity "ELSA" whatever its folder is called (a path
+    // dependency's identity is otherwise its folder's name).
+    dependencies: [.package(name: "ELSA", path: "..")],
     targets: [
-        .executableTarget(name: "speed", dependencies: [.product(name: "ELSA", package: "main")]),
+        .executableTarget(name: "speed", dependencies: [.product(name: "ELSA", package: "ELSA")]),
     ]
 )

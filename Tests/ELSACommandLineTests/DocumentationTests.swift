@@ -163,4 +163,16 @@ import Testing
         // The table describes every module of the graph.
         for name in declared.keys { #expect(text.contains("| `\(name)` |"), "docs/architecture.md does not describe \(name)") }
     }
+
+    /// The DocC catalog lists the library's whole surface: the estimators and every declaration the ELSA module re-exports.
+    @Test func theCatalogListsThePublicSurface() throws {
+        let umbrella = try String(contentsOf: Self.root.appendingPathComponent("Sources/ELSA/ELSA.swift"), encoding: .utf8)
+        let catalog = try String(contentsOf: Self.root.appendingPathComponent("Sources/ELSA/ELSA.docc/ELSA.md"), encoding: .utf8)
+        let exported = umbrella.split(separator: "\n").filter { $0.hasPrefix("@_exported import ") }
+            .compactMap { $0.split(separator: ".").last.map(String.init) }
+        #expect(exported.count >= 50)
+        for name in exported + ["CompressedELSA", "DenseELSA", "ItemEmbeddingEstimator", "ScoredItem", "EstimatorError"] {
+            #expect(catalog.contains("``\(name)``"), "the DocC catalog does not list \(name)")
+        }
+    }
 }

@@ -12,6 +12,10 @@
 // all items as output columns, seed 42.
 import Foundation
 import ELSA
+import ELSALinearAlgebra
+import ELSASparse
+import ELSATraining
+import _ELSASupport
 
 // OpenBLAS's idle workers sleep at once and a CPU OpenBLAS does not know gets the kernels it can
 // run, as in `elsa` (see `BLASEnvironment`); set OPENBLAS_THREAD_TIMEOUT or OPENBLAS_CORETYPE
