@@ -60,10 +60,16 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("item-ids"), help: ArgumentHelp("npz: the item ids, one per line in column order (default: the column numbers).", visibility: .hidden))
     var itemIDs: String?
 
+    // The earlier spellings of the two npz id options: refused with the name to use.
+    @Option(name: .customLong("user-i-ds"), help: ArgumentHelp("Renamed --user-ids.", visibility: .private)) var renamedUserIDs: String?
+    @Option(name: .customLong("item-i-ds"), help: ArgumentHelp("Renamed --item-ids.", visibility: .private)) var renamedItemIDs: String?
+
     /// The data path: the option, or the embedded synthetic data.
     var data: String { dataOption ?? DatasetSource.syntheticPath }
 
     func validate() throws {
+        if renamedUserIDs != nil { throw ValidationError("--user-i-ds is now --user-ids") }
+        if renamedItemIDs != nil { throw ValidationError("--item-i-ds is now --item-ids") }
         if let minUserSupport, minUserSupport < 1 { throw ValidationError("support minimums must be at least 1") }
         if let minItemSupport, minItemSupport < 1 { throw ValidationError("support minimums must be at least 1") }
         if let minRating, !minRating.isFinite { throw ValidationError("--min-rating must be finite, got \(minRating)") }

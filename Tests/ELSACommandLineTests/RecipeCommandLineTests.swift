@@ -161,6 +161,8 @@ import Testing
         defer { folder.remove() }
         let help = try ELSAExecutable.run(["train", "--help-hidden"], in: folder.url)
         #expect(help.output.contains("--user-ids <") && help.output.contains("--item-ids <"))
+        let old = try ELSAExecutable.run(["train", "--user-i-ds", "users.txt"], in: folder.url)
+        #expect(old.status != 0 && old.errors.contains("--user-i-ds is now --user-ids"), "\(old.errors)")
         let fixtures = Self.recipes.deletingLastPathComponent().appendingPathComponent("Tests/ELSADataTests/Fixtures")
         let imported = try ELSAExecutable.run(["import", "--matrix", fixtures.appendingPathComponent("items-f8.npy").path,
                                                "--item-ids", fixtures.appendingPathComponent("item-ids-3.txt").path,
