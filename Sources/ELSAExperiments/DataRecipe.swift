@@ -27,6 +27,24 @@ public struct DataRecipe: Codable, Equatable, Sendable {
     public var itemIDs: String?
     /// A binary cache: loaded when it exists, written after preprocessing otherwise.
     public var cache: String?
+    /// The size of the planted synthetic data (path `synthetic`); nil: 3,000 users, 1,000 items, 20 segments.
+    public var synthetic: Synthetic?
+
+    /// The size and seed of the planted synthetic data set (power-law popularity within planted segments).
+    public struct Synthetic: Codable, Equatable, Sendable {
+        public var users = SyntheticConfiguration.default.userCount
+        public var items = SyntheticConfiguration.default.itemCount
+        public var segments = SyntheticConfiguration.default.segmentCount
+        /// Items drawn per user on average (between half and one and a half times this).
+        public var interactionsPerUser = SyntheticConfiguration.default.interactionsPerUser
+        public var seed = SyntheticConfiguration.default.seed
+        public init() {}
+
+        public var configuration: SyntheticConfiguration {
+            SyntheticConfiguration(userCount: users, itemCount: items, segmentCount: segments,
+                                   interactionsPerUser: interactionsPerUser, seed: seed)
+        }
+    }
 
     public init(path: String = DatasetSource.syntheticPath, format: String? = nil) {
         self.path = path
@@ -58,6 +76,21 @@ public struct DataRecipe: Codable, Equatable, Sendable {
             if let column, !(0...Self.maximumColumn).contains(column) {
                 throw fail(field, "must be in 0...\(Self.maximumColumn), got \(column)")
             }
+        }
+        if path == DatasetSource.syntheticPath {
+            let configuration = (synthetic ?? Synthetic()).configuration
+            if let problem = configuration.problem {
+                let field = problem.hasPrefix("userCount") ? "users" : problem.hasPrefix("segmentCount") ? "segments"
+                    : problem.hasPrefix("itemCount") ? "items" : "interactionsPerUser"
+                throw fail("synthetic." + field, problem)
+            }
+            if synthetic != nil {
+                var source = DatasetSource.embeddedSynthetic(configuration)
+                source.cachePath = cache
+                return source
+            }
+        } else if synthetic != nil {
+            throw fail("synthetic", "is for the data path synthetic, not \(path)")
         }
         var reader = ReaderOptions.default
         guard let parsedSeparator = FieldSeparator(argument: separator) else { throw fail("separator", "must not be empty") }

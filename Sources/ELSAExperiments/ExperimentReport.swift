@@ -39,6 +39,8 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
     public var platform: PlatformDescription?
     /// The resolved recipe of a training run: `elsa train --recipe REPORT.json` runs it again.
     public var recipe: TrainingRecipe?
+    /// The most memory the process held (resident set, bytes), measured when the report was made.
+    public var peakResidentBytes: Int?
 
     public init(model: String, dataset: String, format: String?, metrics: [String: Double], users: Int, items: Int,
                 interactions: Int, testUsers: Int, evaluatedFolds: Int, seconds: Double, evaluationSeconds: Double,
@@ -66,6 +68,7 @@ public struct ExperimentReport: Codable, Sendable, Equatable {
         self.command = CommandLine.arguments.isEmpty ? nil : [URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent]
             + CommandLine.arguments.dropFirst()
         self.platform = PlatformDescription.current
+        self.peakResidentBytes = MemoryUsage.peakResidentBytes
     }
 
     /// Pretty JSON with sorted keys.

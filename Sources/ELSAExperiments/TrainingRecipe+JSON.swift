@@ -169,7 +169,7 @@ extension DataRecipe {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: RecipeKey.self)
         try c.refuseUnknownKeys(["path", "format", "minRating", "minUserSupport", "minItemSupport", "kCore", "separator",
-                                 "userColumn", "itemColumn", "ratingColumn", "timestampColumn", "header", "userIDs", "itemIDs", "cache"])
+                                 "userColumn", "itemColumn", "ratingColumn", "timestampColumn", "header", "userIDs", "itemIDs", "cache", "synthetic"])
         self.init()
         path = try c.value("path", path)
         format = try c.optional("format")
@@ -186,6 +186,20 @@ extension DataRecipe {
         userIDs = try c.optional("userIDs")
         itemIDs = try c.optional("itemIDs")
         cache = try c.optional("cache")
+        synthetic = try c.optional("synthetic")
+    }
+}
+
+extension DataRecipe.Synthetic {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: RecipeKey.self)
+        try c.refuseUnknownKeys(["users", "items", "segments", "interactionsPerUser", "seed"])
+        self.init()
+        users = try c.value("users", users)
+        items = try c.value("items", items)
+        segments = try c.value("segments", segments)
+        interactionsPerUser = try c.value("interactionsPerUser", interactionsPerUser)
+        seed = try c.value("seed", seed)
     }
 }
 

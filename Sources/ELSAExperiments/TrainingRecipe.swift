@@ -252,6 +252,8 @@ public struct RecipeError: Error, CustomStringConvertible, Equatable {
         "data.minUserSupport": "--min-user-support", "data.minItemSupport": "--min-item-support", "data.separator": "--separator",
         "data.userColumn": "--user-column", "data.itemColumn": "--item-column", "data.ratingColumn": "--rating-column",
         "data.timestampColumn": "--timestamp-column", "data.header": "--header",
+        "data.synthetic.users": "--synthetic-users", "data.synthetic.items": "--synthetic-items",
+        "data.synthetic.segments": "--synthetic-segments", "data.synthetic.interactionsPerUser": "--synthetic-interactions",
     ]
 
     /// `--flag message (recipe field F)` for a value out of range, `FILE: recipe field F: message` for a file at fault.

@@ -36,8 +36,11 @@ enum EpochRunner {
             observer?.batchFinished(epoch: epoch, batch: index + 1, of: schedule.batches.count, loss: lossSum / Double(counted))
         }
         let elapsed = seconds(since: start)
-        let report = EpochReport(epoch: epoch, loss: counted == 0 ? 0 : lossSum / Double(counted), seconds: elapsed,
+        var report = EpochReport(epoch: epoch, loss: counted == 0 ? 0 : lossSum / Double(counted), seconds: elapsed,
                                  k: k, stage: stage, usersPerSecond: Double(interactions.rows) / max(elapsed, 1e-9))
+        let resident = MemoryUsage.residentBytes
+        report.residentBytes = resident
+        report.peakResidentBytes = max(MemoryUsage.peakResidentBytes, resident ?? 0)
         return (report, failure)
     }
 }

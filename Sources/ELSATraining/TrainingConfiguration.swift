@@ -85,6 +85,10 @@ public struct EpochReport: Sendable, Equatable, Codable {
     public var regrown: Int?
     /// The learning rate of this epoch when a schedule changed it (compressed ELSA with a learning-rate decay).
     public var learningRate: Double?
+    /// The process's resident set at the end of the epoch and the most it held so far, in bytes (nil in
+    /// reports written before they were measured).
+    public var residentBytes: Int?
+    public var peakResidentBytes: Int?
 
     public init(epoch: Int, loss: Double, seconds: Double, k: Int, stage: Int, usersPerSecond: Double,
                 validation: [String: Double]? = nil) {

@@ -60,6 +60,13 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("item-ids"), help: ArgumentHelp("npz: the item ids, one per line in column order (default: the column numbers).", visibility: .hidden))
     var itemIDs: String?
 
+    @Option(help: ArgumentHelp("synthetic: users (default 3000).", visibility: .hidden)) var syntheticUsers: Int?
+    @Option(help: ArgumentHelp("synthetic: items (default 1000).", visibility: .hidden)) var syntheticItems: Int?
+    @Option(help: ArgumentHelp("synthetic: planted segments (default 20).", visibility: .hidden)) var syntheticSegments: Int?
+    @Option(help: ArgumentHelp("synthetic: items drawn per user on average (default 30).", visibility: .hidden))
+    var syntheticInteractions: Double?
+    @Option(help: ArgumentHelp("synthetic: the generator's seed (default 42).", visibility: .hidden)) var syntheticSeed: UInt64?
+
     // The earlier spellings of the two npz id options: refused with the name to use.
     @Option(name: .customLong("user-i-ds"), help: ArgumentHelp("Renamed --user-ids.", visibility: .private)) var renamedUserIDs: String?
     @Option(name: .customLong("item-i-ds"), help: ArgumentHelp("Renamed --item-ids.", visibility: .private)) var renamedItemIDs: String?
@@ -103,6 +110,15 @@ struct DataOptions: ParsableArguments {
         if let header { recipe.header = header }
         if let userIDs { recipe.userIDs = userIDs }
         if let itemIDs { recipe.itemIDs = itemIDs }
+        if syntheticUsers != nil || syntheticItems != nil || syntheticSegments != nil || syntheticInteractions != nil || syntheticSeed != nil {
+            var size = recipe.synthetic ?? DataRecipe.Synthetic()
+            if let syntheticUsers { size.users = syntheticUsers }
+            if let syntheticItems { size.items = syntheticItems }
+            if let syntheticSegments { size.segments = syntheticSegments }
+            if let syntheticInteractions { size.interactionsPerUser = syntheticInteractions }
+            if let syntheticSeed { size.seed = syntheticSeed }
+            recipe.synthetic = size
+        }
         return recipe
     }
 

@@ -52,6 +52,15 @@ import Testing
         #expect((report["version"] as? String)?.isEmpty == false)
         #expect((report["command"] as? [String])?.prefix(3) == ["elsa", "train", "--model"])
         #expect((report["platform"] as? [String: Any])?["openBLASKernels"] is String)
+        // Memory: the process's peak in the report, and the resident set after every epoch, never above the peak so far
+        // (the kernel syncs its counters lazily: the report's peak may trail an epoch's by a few hundred kilobytes).
+        let peak = try #require(report["peakResidentBytes"] as? Int)
+        #expect(peak > 1 << 20)
+        let epochs = try #require(report["epochs"] as? [[String: Any]])
+        for epoch in epochs {
+            let resident = try #require(epoch["residentBytes"] as? Int), soFar = try #require(epoch["peakResidentBytes"] as? Int)
+            #expect(resident > 0 && resident <= soFar && soFar <= peak + (4 << 20), "\(resident) \(soFar) \(peak)")
+        }
         let off = try ELSAExecutable.run(base + ["--no-restart", "--report", "off.json"], in: folder.url)
         #expect(off.status == 0, "\(off.errors)")
         #expect(!off.errors.contains("restarting"))

@@ -143,6 +143,27 @@ import ELSATraining
     }
 }
 
+/// The synthetic data's size is a field of the data recipe: the generated data has it, and a size it cannot have
+/// is an error naming the field.
+@Test func theSyntheticDataTakesItsSize() throws {
+    var data = DataRecipe()
+    var size = DataRecipe.Synthetic()
+    (size.users, size.items, size.segments, size.interactionsPerUser, size.seed) = (500, 2000, 10, 8, 3)
+    data.synthetic = size
+    let decoded = try TrainingRecipe.decode(Data("{\"data\": {\"synthetic\": {\"users\": 500, \"items\": 2000, \"segments\": 10, \"interactionsPerUser\": 8, \"seed\": 3}}}".utf8), file: "r.json")
+    #expect(decoded.data == data)
+    let loaded = try data.source().load().dataset
+    #expect(loaded.userCount == 500 && loaded.itemCount == 2000)
+    #expect(loaded.interactionCount >= 500 * 4 && loaded.interactionCount <= 500 * 12)
+    data.synthetic?.segments = 3000
+    #expect(throws: RecipeError(field: "data.synthetic.items", "itemCount (2000) must be at least segmentCount (3000)")) {
+        try data.source()
+    }
+    var file = DataRecipe(path: "ratings.csv", format: "csv")
+    file.synthetic = size
+    #expect(throws: RecipeError.self) { try file.source() }
+}
+
 /// Every recipe the project ships decodes, and validates but for the files it trains from (data, teachers).
 @Test func theShippedRecipesAreValid() throws {
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
