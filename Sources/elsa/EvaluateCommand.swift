@@ -37,15 +37,11 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        if split == .published { return try runPublished() }
         let start = Date()
         try OutputPaths.check(inputs: dataOptions.inputFiles + [("--model-file", modelFile)],
                               outputs: [("--report", splitOptions.report), ("--cache", dataOptions.cache)] + splitFiles(splitOptions))
         if let report = splitOptions.report { try makeFolder(of: report) }
-        let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
-                                        seed: splitOptions.seed, threads: splitOptions.threads)
-        note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
-        note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users, \(experiment.folds.count) (user, fold) pairs")
+        let experiment = try makeExperiment()
         try writeSplitIfAsked(experiment, splitOptions)
         var parameters: [String: String] = [:]
         var recipe: TrainingRecipe?
@@ -57,7 +53,9 @@ struct EvaluateCommand: ParsableCommand {
             guard loaded.itemIDs == experiment.dataset.itemIDs else {
                 throw ValidationError("\(modelFile) was trained on other items (\(loaded.itemCount) items; the data has \(experiment.dataset.itemCount) or orders them differently); evaluate on the data and preprocessing it was trained on")
             }
-            for (key, value) in [("seed", "\(splitOptions.seed)"), ("testUsers", "\(experiment.split.testUsers.count)")] {
+            // A published split has no held-out users to leak into: only the strong split's seed and size matter.
+            for (key, value) in [("seed", "\(splitOptions.seed)"), ("testUsers", "\(experiment.split.testUsers.count)")]
+            where experiment.published == nil {
                 if let stored = metadata[key], stored != value {
                     note("warning: the model was trained with \(key) \(stored), this evaluation uses \(value): its training users may be among the test users")
                 }
@@ -69,14 +67,34 @@ struct EvaluateCommand: ParsableCommand {
             result = try experiment.evaluate(loaded)
         } else {
             let baseline = try fitBaseline(on: experiment.train)
-            (name, parameters) = (baseline.name, baseline.parameters)
+            (name, parameters, bytesPerItem) = (baseline.name, baseline.parameters, baseline.bytesPerItem)
             result = try experiment.evaluate(baseline.recommender)
         }
         var report = experiment.report(model: name, result: result, seconds: Date().timeIntervalSince(start))
-        report.parameters = ReportValue.parsing(parameters)
+        report.parameters.merge(ReportValue.parsing(parameters)) { $1 }
         report.recipe = recipe
         report.bytesPerItem = bytesPerItem
-        try finish(report, headline: "\(name) on \(experiment.source.name): \(report.users) users, \(report.items) items, \(report.testUsers) test users")
+        let headline = experiment.published == nil
+            ? "\(name) on \(experiment.source.name): \(report.users) users, \(report.items) items, \(report.testUsers) test users"
+            : "\(name) on the published split of \(report.dataset): \(report.testUsers) users with test items, \(report.items) items"
+        try finish(report, headline: headline)
+    }
+
+    /// The data and its split: held-out test users (strong), or the folder's own train.txt and test.txt (published).
+    func makeExperiment() throws -> Experiment {
+        guard split == .published else {
+            let experiment = try Experiment(source: try dataOptions.source, testUsers: splitOptions.testUsers,
+                                            seed: splitOptions.seed, threads: splitOptions.threads)
+            note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
+            note("split: \(experiment.split.train.rows) training users, \(experiment.split.testUsers.count) test users, \(experiment.folds.count) (user, fold) pairs")
+            return experiment
+        }
+        guard dataOptions.format == .adjacency else { throw ValidationError("--split published needs --format adjacency (a folder with train.txt and test.txt)") }
+        let published = try PublishedSplit(folder: dataOptions.data)
+        note("published split of \(dataOptions.data): \(published.userIDs.count) users, \(published.itemIDs.count) items, "
+             + "\(published.train.nonzeroCount) training and \(published.test.nonzeroCount) test interactions")
+        return try Experiment(published: published, name: URL(fileURLWithPath: dataOptions.data).lastPathComponent,
+                              seed: splitOptions.seed, threads: splitOptions.threads)
     }
 
     /// The `--model` baseline fitted on `train` (users x items): its report name and parameters, the recommender,
@@ -106,47 +124,5 @@ struct EvaluateCommand: ParsableCommand {
             try report.write(to: path)
             note("report written to \(path)")
         }
-    }
-
-    /// Evaluation on the published train/test split of an adjacency folder (weak generalization).
-    func runPublished() throws {
-        let start = Date()
-        guard dataOptions.format == .adjacency else { throw ValidationError("--split published needs --format adjacency (a folder with train.txt and test.txt)") }
-        try OutputPaths.check(inputs: dataOptions.inputFiles + [("--model-file", modelFile)], outputs: [("--report", splitOptions.report)])
-        if let report = splitOptions.report { try makeFolder(of: report) }
-        let published = try PublishedSplit(folder: dataOptions.data)
-        note("published split of \(dataOptions.data): \(published.userIDs.count) users, \(published.itemIDs.count) items, "
-             + "\(published.train.nonzeroCount) training and \(published.test.nonzeroCount) test interactions")
-        let threads = splitOptions.threads
-        var parameters: [String: String] = ["split": "published"]
-        let name: String
-        let outcome: (metrics: [String: Double], users: Int)
-        var bytesPerItem: Int?
-        func evaluate<Model: Recommender>(_ model: Model) throws -> (metrics: [String: Double], users: Int) {
-            try PublishedSplitMetrics.evaluate(model, train: published.train, test: published.test, cutoffs: [20, 50, 100], threadCount: threads)
-        }
-        if let modelFile {
-            let (loaded, metadata) = try ModelFile.read(from: modelFile, threads: threads)
-            guard loaded.itemIDs == published.itemIDs else {
-                throw CommandError("\(modelFile) was trained on other items (\(loaded.itemCount) items; the split has \(published.itemIDs.count) or orders them differently)")
-            }
-            name = metadata["model"] ?? "elsa"
-            parameters.merge(metadata) { $1 }
-            bytesPerItem = loaded.embedding.bytesPerItem
-            outcome = try evaluate(loaded)
-        } else {
-            let baseline = try fitBaseline(on: published.train)
-            name = baseline.name
-            parameters.merge(baseline.parameters) { $1 }
-            bytesPerItem = baseline.bytesPerItem
-            outcome = try evaluate(baseline.recommender)
-        }
-        let seconds = Date().timeIntervalSince(start)
-        let report = ExperimentReport(model: name, dataset: URL(fileURLWithPath: dataOptions.data).lastPathComponent, format: "adjacency",
-                                      metrics: outcome.metrics, users: published.userIDs.count, items: published.itemIDs.count,
-                                      interactions: published.train.nonzeroCount + published.test.nonzeroCount, testUsers: outcome.users,
-                                      evaluatedFolds: outcome.users, seconds: seconds, evaluationSeconds: seconds, seed: splitOptions.seed,
-                                      bytesPerItem: bytesPerItem, parameters: ReportValue.parsing(parameters))
-        try finish(report, headline: "\(name) on the published split of \(report.dataset): \(outcome.users) users with test items, \(report.items) items")
     }
 }
