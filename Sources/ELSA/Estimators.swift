@@ -133,12 +133,7 @@ public class ItemEmbeddingEstimator {
             let d = matrix.columns
             matrix.storage.withUnsafeBufferPointer { values in
                 let query = values.baseAddress! + source * d
-                for other in 0..<model.itemCount {
-                    var dot: Float = 0
-                    let row = values.baseAddress! + other * d
-                    for j in 0..<d { dot += query[j] * row[j] }
-                    scores[other] = dot
-                }
+                for other in 0..<model.itemCount { scores[other] = BLAS.dot(count: d, query, values.baseAddress! + other * d) }
             }
             touched = [Bool](repeating: true, count: model.itemCount)
         }

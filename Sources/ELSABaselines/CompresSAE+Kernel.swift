@@ -116,11 +116,7 @@ final class CompresSAEKernel: @unchecked Sendable {
         let d = inputDimension
         parallelRanges(hiddenDimension) { _, lower, upper in
             for j in lower..<upper {
-                let target = self.unitDecoder + j * d
-                target.update(from: self.decoder + j * d, count: d)
-                let norm = VectorMath.dot(d, target, target).squareRoot()
-                self.decoderNorms[j] = norm
-                if norm > 0 { VectorMath.scale(d, 1 / norm, target) }
+                self.decoderNorms[j] = VectorMath.copyNormalized(d, from: self.decoder + j * d, to: self.unitDecoder + j * d)
             }
         }
     }
@@ -136,11 +132,7 @@ final class CompresSAEKernel: @unchecked Sendable {
         var clock = PhaseClock()
         parallelRanges(rows) { _, lower, upper in
             for b in lower..<upper {
-                let target = self.normalized + b * d
-                target.update(from: source.value + b * d, count: d)
-                let norm = VectorMath.dot(d, target, target).squareRoot()
-                self.inputNorms[b] = norm
-                if norm > 0 { VectorMath.scale(d, 1 / norm, target) }
+                self.inputNorms[b] = VectorMath.copyNormalized(d, from: source.value + b * d, to: self.normalized + b * d)
                 (self.preactivations + b * h).update(from: self.bias, count: h)
             }
         }

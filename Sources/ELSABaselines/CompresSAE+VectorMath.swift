@@ -40,6 +40,15 @@ enum CompresSAEVectorMath {
         for i in 0..<count { x[i] *= alpha }
     }
 
+    /// target = source / ‖source‖ (a zero row stays zero); returns ‖source‖.
+    @inline(__always)
+    static func copyNormalized(_ count: Int, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>) -> Float {
+        target.update(from: source, count: count)
+        let norm = dot(count, target, target).squareRoot()
+        if norm > 0 { scale(count, 1 / norm, target) }
+        return norm
+    }
+
     /// y += alpha · x.
     @inline(__always)
     static func axpy(_ count: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {

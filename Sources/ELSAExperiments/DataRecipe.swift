@@ -54,6 +54,21 @@ public struct DataRecipe: Codable, Equatable, Sendable {
     /// The largest 0-based column a csv option may name.
     public static let maximumColumn = 4095
 
+    /// Checks the numeric fields (support minimums, rating floor, csv columns), which need no file.
+    /// - Throws: `RecipeError` naming the `data.` field at fault.
+    public func validateRanges() throws {
+        func fail(_ field: String, _ message: String) -> RecipeError { RecipeError(field: "data." + field, message) }
+        if minUserSupport < 1 { throw fail("minUserSupport", "must be at least 1, got \(minUserSupport)") }
+        if minItemSupport < 1 { throw fail("minItemSupport", "must be at least 1, got \(minItemSupport)") }
+        if !minRating.isFinite { throw fail("minRating", "must be finite, got \(minRating)") }
+        for (field, column) in [("userColumn", userColumn), ("itemColumn", itemColumn), ("ratingColumn", ratingColumn),
+                                ("timestampColumn", timestampColumn)] {
+            if let column, !(0...Self.maximumColumn).contains(column) {
+                throw fail(field, "must be in 0...\(Self.maximumColumn), got \(column)")
+            }
+        }
+    }
+
     /// The source to load.
     /// - Throws: `RecipeError` naming the `data.` field at fault.
     public func source() throws -> DatasetSource {
@@ -68,15 +83,7 @@ public struct DataRecipe: Codable, Equatable, Sendable {
         if path != DatasetSource.syntheticPath && format == nil && cache == nil {
             throw fail("format", "is required with the data \(path) (one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if minUserSupport < 1 { throw fail("minUserSupport", "must be at least 1, got \(minUserSupport)") }
-        if minItemSupport < 1 { throw fail("minItemSupport", "must be at least 1, got \(minItemSupport)") }
-        if !minRating.isFinite { throw fail("minRating", "must be finite, got \(minRating)") }
-        for (field, column) in [("userColumn", userColumn), ("itemColumn", itemColumn), ("ratingColumn", ratingColumn),
-                                ("timestampColumn", timestampColumn)] {
-            if let column, !(0...Self.maximumColumn).contains(column) {
-                throw fail(field, "must be in 0...\(Self.maximumColumn), got \(column)")
-            }
-        }
+        try validateRanges()
         if path == DatasetSource.syntheticPath {
             let configuration = (synthetic ?? Synthetic()).configuration
             if let problem = configuration.problem {

@@ -77,15 +77,7 @@ struct DataOptions: ParsableArguments {
     func validate() throws {
         if renamedUserIDs != nil { throw ValidationError("--user-i-ds is now --user-ids") }
         if renamedItemIDs != nil { throw ValidationError("--item-i-ds is now --item-ids") }
-        if let minUserSupport, minUserSupport < 1 { throw ValidationError("support minimums must be at least 1") }
-        if let minItemSupport, minItemSupport < 1 { throw ValidationError("support minimums must be at least 1") }
-        if let minRating, !minRating.isFinite { throw ValidationError("--min-rating must be finite, got \(minRating)") }
-        for (flag, column) in [("--user-column", userColumn), ("--item-column", itemColumn), ("--rating-column", ratingColumn),
-                               ("--timestamp-column", timestampColumn)] {
-            if let column, !(0...DataRecipe.maximumColumn).contains(column) {
-                throw ValidationError("\(flag) must be in 0...\(DataRecipe.maximumColumn), got \(column)")
-            }
-        }
+        try commandLine { try applied(to: DataRecipe()).validateRanges() }
     }
 
     /// `base` with the options given on the command line in place of its fields.
