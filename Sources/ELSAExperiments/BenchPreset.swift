@@ -88,6 +88,36 @@ public struct BenchPreset: Sendable, Equatable, Codable {
                                           budgets: [1024, 512, 256, 128, 64], lambda: 100, testUsers: 10000, maxOutput: Int.max,
                                           saeHidden: 4096, saeEpochs: 20)
 
+    /// The recipe of the study's ELSA trainings of `model` (dense ELSA or compressed ELSA; each run then sets its
+    /// dimension, target, schedule kind and files): the preset's settings as recipe fields, so that `elsa bench`
+    /// validates them as `elsa train` does.
+    public func recipe(model: TrainingRecipe.Model, seed: UInt64, threads: Int) -> TrainingRecipe {
+        var recipe = TrainingRecipe(model: model)
+        (recipe.dimension, recipe.epochs, recipe.seed, recipe.threads) = (dimension, denseEpochs, seed, threads)
+        recipe.split.testUsers = testUsers
+        recipe.batch.size = batchSize
+        recipe.batch.outputs = maxOutput == Int.max ? nil : maxOutput
+        recipe.optimizer.learningRate = learningRate
+        recipe.activation = activation ?? .relu6
+        recipe.regularizers.inputDropout = inputDropout ?? 0
+        recipe.initialization = initialization ?? .default
+        recipe.preStageStep = preStageStep ?? true
+        if let validationUsers {
+            recipe.selection.validationUsers = validationUsers
+            recipe.selection.keepBest = true
+        }
+        guard model == .compressedELSA else { return recipe }
+        recipe.epochs = 1
+        (recipe.schedule.epochsPerStage, recipe.schedule.targetEpochs) = (epochsPerStage, targetEpochs)
+        recipe.schedule.targetNonzeros = min(budgets.min().map { $0 / 8 } ?? 1, dimension)
+        recipe.teachers.weight = distillWeight ?? recipe.teachers.weight
+        recipe.targetStage.regrowFraction = regrowFraction ?? 0
+        recipe.targetStage.regrowBatches = regrowBatches ?? PatternRegrowth.defaultBatches
+        recipe.targetStage.decayLearningRateTo = decayLearningRateTo ?? 1
+        recipe.targetStage.averageLastEpochs = averageLastEpochs ?? 0
+        return recipe
+    }
+
     public static func named(_ name: String) -> BenchPreset? {
         switch name {
         case "quick": return .quick

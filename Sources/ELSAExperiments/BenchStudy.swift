@@ -194,24 +194,9 @@ public final class BenchStudy {
     /// The recipe of every ELSA training of the study (dense ELSA at the preset's dimension; each run
     /// changes what it needs). Validated as `elsa train` validates its recipes.
     var baseRecipe: TrainingRecipe {
-        var recipe = TrainingRecipe(model: .elsa)
-        recipe.dimension = preset.dimension
-        recipe.epochs = preset.denseEpochs
-        recipe.seed = seed
-        recipe.threads = threads
+        var recipe = preset.recipe(model: .elsa, seed: seed, threads: threads)
         recipe.split.testUsers = max(1, experiment.split.testUsers.count)
         if experiment.published != nil { recipe.split.kind = .published }
-        recipe.batch.size = preset.batchSize
-        recipe.batch.outputs = preset.maxOutput == Int.max ? nil : preset.maxOutput
-        recipe.optimizer.learningRate = preset.learningRate
-        recipe.activation = preset.activation ?? .relu6
-        recipe.regularizers.inputDropout = preset.inputDropout ?? 0
-        recipe.initialization = preset.initialization ?? .default
-        recipe.preStageStep = preset.preStageStep ?? true
-        if let users = preset.validationUsers {
-            recipe.selection.validationUsers = users
-            recipe.selection.keepBest = true
-        }
         recipe.checkpoint.minutes = checkpointInterval / 60
         return recipe
     }
@@ -373,18 +358,13 @@ public final class BenchStudy {
         for (prefix, name, kind, restart) in scheduleFamilies where families.contains(prefix) {
             let missing = preset.budgets.filter { !done("\(prefix)-k\($0 / 8)") }.map { $0 / 8 }
             if missing.isEmpty { continue }
-            var recipe = baseRecipe
-            (recipe.model, recipe.epochs) = (.compressedELSA, 1)
+            var recipe = preset.recipe(model: .compressedELSA, seed: seed, threads: threads)
+            (recipe.split, recipe.checkpoint.minutes) = (baseRecipe.split, baseRecipe.checkpoint.minutes)
             (recipe.schedule.kind, recipe.schedule.restart, recipe.schedule.targetNonzeros) = (kind, restart, missing.min()!)
-            (recipe.schedule.epochsPerStage, recipe.schedule.targetEpochs) = (preset.epochsPerStage, preset.targetEpochs)
             if let weight = preset.distillWeight {
-                (recipe.teachers.model, recipe.teachers.weight) = ("\(runsDirectory)/elsa-full.model", weight)
+                recipe.teachers.model = "\(runsDirectory)/elsa-full.model"
                 log("  distilling from the full dense ELSA with weight \(weight) (runs/elsa-full.model)")
             }
-            recipe.targetStage.regrowFraction = preset.regrowFraction ?? 0
-            recipe.targetStage.regrowBatches = preset.regrowBatches ?? PatternRegrowth.defaultBatches
-            recipe.targetStage.decayLearningRateTo = preset.decayLearningRateTo ?? 1
-            recipe.targetStage.averageLastEpochs = preset.averageLastEpochs ?? 0
             recipe.checkpoint.file = "\(runsDirectory)/\(prefix).checkpoint"
             // Shared stages run once; progress counts the epochs actually run.
             log("[\(runs.count + 1)/\(plannedRuns.count)] \(name): targets \(missing), stages shared where the schedules agree")

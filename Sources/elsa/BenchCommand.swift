@@ -69,26 +69,7 @@ struct BenchCommand: ParsableCommand {
                               ("--validation-users", validationUsers)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
-        if let inputDropout, !(inputDropout >= 0 && inputDropout < 1) {
-            throw ValidationError("--input-dropout must be at least 0 and below 1, got \(inputDropout)")
-        }
-        if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        if let regrowFraction, !(regrowFraction >= 0 && regrowFraction <= 1) {
-            throw ValidationError("--regrow-fraction must be in 0...1, got \(regrowFraction)")
-        }
-        if let decayLearningRateTo, !(decayLearningRateTo >= 0 && decayLearningRateTo <= 1) {
-            throw ValidationError("--decay-learning-rate-to must be in 0...1, got \(decayLearningRateTo)")
-        }
-        if averageLastEpochs < 0 || averageLastEpochs == 1 {
-            throw ValidationError("--average-last-epochs must be 0 (off) or at least 2, got \(averageLastEpochs)")
-        }
-        if averageLastEpochs > 0 && validationUsers != nil {
-            throw ValidationError("--validation-users (each run keeps its best epoch) and --average-last-epochs both choose the final model; use one")
-        }
-        if let regrowBatches, regrowBatches < 1 { throw ValidationError("--regrow-batches must be at least 1, got \(regrowBatches)") }
-        if let distillWeight, !(distillWeight >= 0 && distillWeight <= 1) {
-            throw ValidationError("--distill-weight must be between 0 and 1, got \(distillWeight)")
-        }
+        // The training options are recipe fields: checked by the recipe's own validation (see `run`).
         if let lambda, lambda < 0 { throw ValidationError("--lambda must not be negative") }
         if !(checkpointMinutes >= 0) { throw ValidationError("--checkpoint-minutes must not be negative, got \(checkpointMinutes)") }
         let known = BenchStudy.families.union(BenchStudy.scheduleFamilyNames)
@@ -132,6 +113,13 @@ struct BenchCommand: ParsableCommand {
         if let maxOutput { chosen.maxOutput = maxOutput }
         if let saeHidden { chosen.saeHidden = saeHidden }
         if let testUsers { chosen.testUsers = testUsers }
+        // The study's trainings as recipes, validated as elsa train validates them (the sparse form holds every field),
+        // with every option as given: a value that leaves the preset as it is (such as --input-dropout 0) is checked too.
+        var checked = chosen
+        (checked.inputDropout, checked.regrowFraction) = (inputDropout ?? checked.inputDropout, regrowFraction ?? checked.regrowFraction)
+        checked.decayLearningRateTo = decayLearningRateTo ?? checked.decayLearningRateTo
+        if averageLastEpochs != 0 { checked.averageLastEpochs = averageLastEpochs }
+        try commandLine { try checked.recipe(model: .compressedELSA, seed: seed, threads: threads).validate() }
         if let largest = chosen.budgets.max(), largest / 8 > chosen.dimension {
             throw ValidationError("budget \(largest) B needs k = \(largest / 8) nonzeros, more than d = \(chosen.dimension)")
         }
