@@ -1,5 +1,6 @@
 # ELSA engine: the two commands of the README are `make run` and `make test`.
-# Both install the system libraries they need (Debian: libopenblas-dev, liblapacke-dev).
+# Both install the system libraries they need (Debian: libopenblas-dev, liblapacke-dev, and Open MPI
+# for training across processes: openmpi-bin, libopenmpi-dev).
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -22,10 +23,11 @@ all: build
 
 # Installs the apt packages when a header or pkg-config entry is missing.
 deps:
-	@if ! pkg-config --exists openblas lapacke 2>/dev/null || [ ! -f /usr/include/lapacke.h ]; then \
-		echo "Installing libopenblas-dev liblapacke-dev pkg-config (apt)"; \
+	@if ! pkg-config --exists openblas lapacke ompi-c 2>/dev/null || [ ! -f /usr/include/lapacke.h ] || ! command -v mpirun >/dev/null; then \
+		echo "Installing libopenblas-dev liblapacke-dev openmpi-bin libopenmpi-dev pkg-config (apt)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libopenblas-dev liblapacke-dev pkg-config; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			libopenblas-dev liblapacke-dev openmpi-bin libopenmpi-dev pkg-config; \
 	fi
 
 build: deps

@@ -20,6 +20,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        .systemLibrary(
+            name: "_CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["openmpi-bin", "libopenmpi-dev"])]
+        ),
         /// The bottom of the engine: the seeded generator, the one parallel loop and pointer box, atomic files,
         /// the section file format of checkpoints, checksums, file errors and the CPU's identity.
         .target(name: "_ELSASupport"),
@@ -45,6 +50,8 @@ let package = Package(
         .target(name: "ELSABaselines", dependencies: ["_ELSASupport", "ELSALinearAlgebra", "ELSASparse", "ELSAEvaluation", "ELSATraining"]),
         /// Inverted index, segments and segment-level recommendations of sparse models.
         .target(name: "ELSASegments", dependencies: ["_ELSASupport", "ELSALinearAlgebra", "ELSASparse", "ELSAEvaluation", "ELSAModels"]),
+        /// Item-sharded training across the processes of an `mpirun` job: the MPI communicator. The only module that imports `_CMPI`.
+        .target(name: "ELSADistributed", dependencies: ["_CMPI", "ELSATraining"]),
         /// Recipes and runs, dataset loading, experiments, JSON reports, exports and the compression study behind `elsa bench`.
         .target(name: "ELSAExperiments", dependencies: [
             "_ELSASupport", "ELSALinearAlgebra", "ELSASparse", "ELSAData", "ELSAEvaluation", "ELSAModels", "ELSATraining",
@@ -56,7 +63,7 @@ let package = Package(
             "ELSAModels", "ELSATraining", "ELSABaselines", "ELSASegments", "ELSAExperiments",
         ]),
         .executableTarget(name: "elsa", dependencies: [
-            "_ELSASupport", "ELSALinearAlgebra", "ELSATraining", "ELSASegments", "ELSAExperiments", "ELSA",
+            "_ELSASupport", "ELSALinearAlgebra", "ELSATraining", "ELSASegments", "ELSAExperiments", "ELSA", "ELSADistributed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -73,13 +73,20 @@ extension TrainingRun {
         // A bad teacher for the target stage fails before the earlier stages run.
         if case .model(let file)? = targetTeacher { _ = try teacherMatrix(file, field: "teachers.targetModel") }
         note("\(plan.kind.rawValue) schedule: \(plan.stages.count) stages, \(plan.totalEpochs) epochs, k \(plan.stages.first!.k) -> \(plan.targetNonzeros)\(schedule.restart ? ", restarting" : "")")
-        let initial = starting ?? initialMatrix(configuration)
+        let shard = try itemShard()
+        if let shard {
+            note("items \(shard.items.lowerBound)..<\(shard.items.upperBound) of \(shard.itemCount) on each of \(shard.communicator.size) processes "
+                 + "(this is rank \(shard.communicator.rank))")
+        }
+        // Held only until the trainer has them: after the first sparse stage it keeps them at the pattern only.
+        var initial: InitialValues? = starting.map { .matrix($0) } ?? initialValues(configuration, shard: shard)
         let tracker = validationTracker()
         var trained = Trained(model: ELSAModel(embedding: .dense(DenseMatrix(rows: 0, columns: 0)), itemIDs: [], threads: 1),
                               history: [], tracker: tracker)
-        var trainer = CompressedELSATrainer(itemCount: experiment.dataset.itemCount, configuration: configuration, schedule: plan,
-                                            restart: schedule.restart, carryOptimizerState: schedule.carryOptimizerState,
-                                            densePathFraction: recipe.densePathFraction, initial: initial)
+        var trainer = CompressedELSATrainer(configuration: configuration, schedule: plan, restart: schedule.restart,
+                                            carryOptimizerState: schedule.carryOptimizerState,
+                                            densePathFraction: recipe.densePathFraction, initialValues: initial!)
+        trainer.shard = shard
         trainer.regrowth = recipe.regrowth
         trainer.learningRateDecay = recipe.learningRateDecay
         trainer.weightAveraging = recipe.weightAveraging
@@ -88,8 +95,9 @@ extension TrainingRun {
         let before = labelBeforeTeacher
         let trunkRuns = { (label: String) in label == before || label.hasPrefix(before + Self.teacherLabel) }
         var forkable = false
-        let resuming = checkpointExists()
-        let source = resuming ? recipe.checkpoint.file.map { (path: $0, accepts: { (label: String) in forkable = trunkRuns(label); return false },
+        let checkpointFile = recipe.checkpoint.file.map { shardFile($0, of: shard) }
+        let resuming = checkpointExists(checkpointFile)
+        let source = resuming ? checkpointFile.map { (path: $0, accepts: { (label: String) in forkable = trunkRuns(label); return false },
                                                               verb: "resuming from") }
             : recipe.checkpoint.forkFrom.map { (path: $0, accepts: trunkRuns, verb: "forking from") }
         if let source {
@@ -98,7 +106,8 @@ extension TrainingRun {
                     from: source.path, run: label, alsoAccepting: source.accepts, configuration: configuration, schedule: plan,
                     restart: schedule.restart, carryOptimizerState: schedule.carryOptimizerState,
                     densePathFraction: recipe.densePathFraction, regrowth: recipe.regrowth, learningRateDecay: recipe.learningRateDecay,
-                    weightAveraging: recipe.weightAveraging, initial: initial)
+                    weightAveraging: recipe.weightAveraging, initialValues: initial!)
+                trainer.shard = shard
                 trained.secondsBeforeResume = trainer.history.reduce(0) { $0 + $1.seconds }
                 trained.extra["resumedAfterEpochs"] = .int(trainer.history.count)
                 note("\(source.verb) the checkpoint \(source.path): \(trainer.stagesDone) of \(plan.stages.count) stages, \(trainer.history.count) epochs done")
@@ -108,6 +117,11 @@ extension TrainingRun {
             } catch where startsOverOnUnusableCheckpoint {
                 note("checkpoint \(source.path) not used, starting over: \(error)")
             }
+        }
+        initial = nil
+        if let shard, shard.each(Double(trainer.stagesDone)).contains(where: { Int($0) != trainer.stagesDone }) {
+            throw TrainingRunError("the processes' checkpoints are of different stages (\(shard.each(Double(trainer.stagesDone)).map { Int($0) })): "
+                                   + "remove the checkpoint files \(recipe.checkpoint.file ?? "") .rank* to start over")
         }
         if let forkFrom = recipe.checkpoint.forkFrom { trained.extra["forkedFrom"] = .string(forkFrom) }
         var fit = (run: 0.0, runPrecompute: 0.0, target: 0.0, targetPrecompute: 0.0)
@@ -140,8 +154,9 @@ extension TrainingRun {
                 }
             } : nil)
             if let failure = trainer.failure { throw failure }  // the last good checkpoint stays
-            if let file = recipe.checkpoint.file, index + 1 < plan.stages.count,
-               Date().timeIntervalSince(lastCheckpoint) >= recipe.checkpoint.minutes * 60 {
+            // In a sharded run every process writes its checkpoint when any one is due, so that all resume from one stage.
+            let due = Date().timeIntervalSince(lastCheckpoint) >= recipe.checkpoint.minutes * 60
+            if let file = checkpointFile, index + 1 < plan.stages.count, shard.map({ !$0.all(!due) }) ?? due {
                 do {
                     try trainer.writeCheckpoint(to: file, run: label, recipe: recipe.compactJSON)
                 } catch {
@@ -150,11 +165,38 @@ extension TrainingRun {
                 lastCheckpoint = Date()
             }
         }
-        trained.model = trainer.model(itemIDs: itemIDs)
+        trained.model = trainer.gatheredModel(itemIDs: itemIDs) ?? trained.model
         trained.history = trainer.history
         trained.teacherSeconds = fit.run + fit.runPrecompute + fit.target + fit.targetPrecompute
         trained.extra.merge(compressedParameters(plan, fit: fit)) { $1 }
         return trained
+    }
+
+    /// This process's shard of an item-sharded run (nil: one process), after refusing what does not run sharded.
+    func itemShard() throws -> ItemShard? {
+        guard let communicator, communicator.size > 1 else { return nil }
+        let across = "does not run across processes yet"
+        if recipe.teachers.model != nil || recipe.teachers.ease != nil { throw RecipeError(field: "teachers.model", "distillation \(across)") }
+        if recipe.teachers.hasTargetTeacher { throw RecipeError(field: "teachers.targetModel", "distillation \(across)") }
+        if recipe.regrowth != nil { throw RecipeError(field: "regrowth", "pattern regrowth \(across)") }
+        if recipe.selection.validationUsers > 0 { throw RecipeError(field: "selection.validationUsers", "validation \(across)") }
+        if recipe.startFrom != nil { throw RecipeError(field: "startFrom", "a starting model \(across)") }
+        if experiment.dataset.itemCount < communicator.size {
+            throw TrainingRunError("\(experiment.dataset.itemCount) items cannot be split over \(communicator.size) processes")
+        }
+        return ItemShard(itemCount: experiment.dataset.itemCount, communicator: communicator)
+    }
+
+    /// The checkpoint file of `shard`'s process (see `checkpointFile(_:rank:of:)`).
+    func shardFile(_ file: String, of shard: ItemShard?) -> String {
+        guard let shard else { return file }
+        return Self.checkpointFile(file, rank: shard.communicator.rank, of: shard.communicator.size)
+    }
+
+    /// The checkpoint of process `rank` of `size` for the recipe's file `file`: `FILE.rank-R-of-N` (each process
+    /// writes its own rows), or `file` itself for one process.
+    public static func checkpointFile(_ file: String, rank: Int, of size: Int) -> String {
+        size > 1 ? "\(file).rank-\(rank)-of-\(size)" : file
     }
 
     func compressedParameters(_ plan: SparsificationSchedule, fit: (run: Double, runPrecompute: Double, target: Double, targetPrecompute: Double))

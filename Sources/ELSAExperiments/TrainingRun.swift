@@ -60,6 +60,10 @@ public final class TrainingRun {
     public var checkpointLabel: String?
     /// A checkpoint of another run (or a damaged one) is noted and the run starts over instead of failing.
     public var startsOverOnUnusableCheckpoint = false
+    /// The processes this one trains with, each holding a contiguous range of the items (compressed ELSA), or nil:
+    /// this process trains alone. Every process runs the same recipe on the same data; the trained model is
+    /// gathered to rank 0, whose outcome holds it (the others' hold an empty model).
+    public var communicator: ShardCommunicator?
 
     /// - Throws: `RecipeError` when the recipe is invalid or asks for validation users the experiment lacks.
     public init(recipe: TrainingRecipe, experiment: Experiment, observer: TrainingRunObserver? = nil) throws {
@@ -92,9 +96,12 @@ public final class TrainingRun {
                                    + "held out for testing and \(experiment.split.validationUsers.count) for validation; "
                                    + "lower the test or validation users")
         }
+        if let communicator, communicator.size > 1, recipe.model != .compressedELSA {
+            throw RecipeError(field: "model", "only compressed-elsa trains across processes, got \(recipe.model.rawValue)")
+        }
         let starting = try recipe.startFrom.map { try startingMatrix($0) }
         let dimension = try resolvedDimension(starting: starting)
-        if recipe.model != .compressae { try checkMemory(items: experiment.dataset.itemCount, dimension: starting == nil ? dimension : 0) }
+        if recipe.model != .compressae { try checkMemory(dimension: starting == nil ? dimension : 0) }
         let clock = Date()
         var part: Trained
         switch recipe.model {
@@ -168,9 +175,10 @@ public final class TrainingRun {
             + (t.ease.map { "\(Self.teacherLabel)EASE with lambda \($0) and weight \(t.weight)" } ?? "")
     }
 
-    /// Removes temporaries a crash left beside the checkpoint; whether the checkpoint is there to resume.
-    func checkpointExists() -> Bool {
-        guard let file = recipe.checkpoint.file else { return false }
+    /// Removes temporaries a crash left beside the checkpoint (`file`, default the recipe's); whether the checkpoint
+    /// is there to resume.
+    func checkpointExists(_ file: String?? = nil) -> Bool {
+        guard let file = file ?? recipe.checkpoint.file else { return false }
         for temporary in SectionFile.removeAbandonedTemporaries(of: file) {
             note("removed \(temporary), a checkpoint write that a crash interrupted")
         }
@@ -180,20 +188,40 @@ public final class TrainingRun {
     /// The run's starting matrix; a warm start says how far it moved from Xavier.
     func initialMatrix(_ configuration: TrainingConfiguration) -> DenseMatrix {
         let matrix = InitialMatrix.make(for: experiment.train, configuration: configuration)
+        noteWarmStart(matrix, configuration)
+        return matrix
+    }
+
+    /// The initial values of a compressed run (`InitialMatrix.values`): Xavier rows are drawn when needed, not stored.
+    func initialValues(_ configuration: TrainingConfiguration, shard: ItemShard?) -> InitialValues {
+        let values = InitialMatrix.values(for: experiment.train, configuration: configuration, shard: shard)
+        if shard == nil, case .matrix(let matrix) = values { noteWarmStart(matrix, configuration) }
+        return values
+    }
+
+    /// How far a warm start moved the matrix from Xavier.
+    func noteWarmStart(_ matrix: DenseMatrix, _ configuration: TrainingConfiguration) {
         if case .warmSteps(let steps) = configuration.initialization {
             let moved = InitialMatrix.movement(of: matrix, fromXavierSeed: configuration.seed)
             note(String(format: "initialization: Xavier (entries within ±%.4f) then %d warm step%@: entries moved by %.4f on average, "
                         + "%.4f at most; mean row norm %.3f -> %.3f", (6 / Double(matrix.rows + matrix.columns)).squareRoot(), steps,
                         steps == 1 ? "" : "s", moved.meanChange, moved.largestChange, moved.meanRowNormBefore, moved.meanRowNormAfter))
         }
-        return matrix
     }
 
-    /// Refuses a run whose dense stage would not fit in this machine's memory: the weights, two Nadam
-    /// moments, the gradient and the normalized rows (and the initial matrix of compressed ELSA), 4 B each.
-    func checkMemory(items: Int, dimension: Int) throws {
-        let copies = recipe.model == .compressedELSA ? 6 : 5
-        let (perCopy, overflow) = items.multipliedReportingOverflow(by: dimension)
+    /// Refuses a run whose first stage would not fit in this machine's memory: the weights, two Nadam moments,
+    /// the gradient and the normalized rows (and a warm-started initial matrix), 4 B per entry of this process's
+    /// rows; a compressed run that begins sparse from Xavier stores k of the d entries per row (indices too).
+    func checkMemory(dimension: Int) throws {
+        let ranks = communicator.map { max(1, $0.size) } ?? 1
+        let items = (experiment.dataset.itemCount + ranks - 1) / ranks
+        var copies = recipe.model == .compressedELSA && recipe.initialization != .xavier ? 6 : 5
+        var stored = dimension
+        if recipe.model == .compressedELSA, recipe.initialization == .xavier, recipe.startFrom == nil,
+           let first = (try? recipe.sparsificationSchedule(dimension: dimension))?.stages.first?.k, first < dimension {
+            (stored, copies) = (first, 9)  // values, indices, two moments, gradient, normalized values, initial values and indices
+        }
+        let (perCopy, overflow) = items.multipliedReportingOverflow(by: stored)
         let (bytes, overflow2) = perCopy.multipliedReportingOverflow(by: 4 * copies)
         let available = ProcessInfo.processInfo.physicalMemory
         if overflow || overflow2 || UInt64(bytes) > available {

@@ -126,6 +126,19 @@ extension CompressedELSATrainer {
                               densePathFraction: Double = defaultDensePathFraction,
                               regrowth: PatternRegrowth? = nil, learningRateDecay: StageLearningRateDecay? = nil,
                               weightAveraging: StageWeightAveraging? = nil, initial: DenseMatrix) throws -> CompressedELSATrainer {
+        try resume(from: path, run: run, alsoAccepting: alsoAccepting, configuration: configuration, schedule: schedule,
+                   restart: restart, carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
+                   regrowth: regrowth, learningRateDecay: learningRateDecay, weightAveraging: weightAveraging,
+                   initialValues: .matrix(initial))
+    }
+
+    /// `resume(from:...initial:)` with initial values that need not be stored (see `InitialValues`).
+    public static func resume(from path: String, run: String, alsoAccepting: (String) -> Bool = { _ in false },
+                              configuration: TrainingConfiguration,
+                              schedule: SparsificationSchedule, restart: Bool, carryOptimizerState: Bool = false,
+                              densePathFraction: Double = defaultDensePathFraction,
+                              regrowth: PatternRegrowth? = nil, learningRateDecay: StageLearningRateDecay? = nil,
+                              weightAveraging: StageWeightAveraging? = nil, initialValues initial: InitialValues) throws -> CompressedELSATrainer {
         let (contents, header) = try openCheckpoint(path, magic: checkpointMagic, version: checkpointVersion,
                                                     header: CheckpointHeader.self, run: run, alsoAccepting: alsoAccepting,
                                                     configuration: configuration)
@@ -139,8 +152,8 @@ extension CompressedELSATrainer {
                               : " (the default fraction follows the BLAS kernels, see DensePathSwitch: resume with "
                                 + "--dense-path-fraction \(header.densePathFraction))"))
         }
-        guard header.itemCount == initial.rows, header.dimension == initial.columns else {
-            throw otherRun("\(header.itemCount) items x d = \(header.dimension), this run has \(initial.rows) x \(initial.columns)")
+        guard header.itemCount == initial.rowCount, header.dimension == initial.dimension else {
+            throw otherRun("\(header.itemCount) items x d = \(header.dimension), this run has \(initial.rowCount) x \(initial.dimension)")
         }
         if header.stagesRun.contains(where: { $0.epochs > 1 }) {
             // Options that act only within stages of several epochs must be those such stages ran with.
@@ -179,9 +192,9 @@ extension CompressedELSATrainer {
             }
             return FixedPatternEmbedding(itemCount: items, dimension: d, nonzerosPerRow: k, columnIndices: indices, values: values)
         }
-        let trainer = CompressedELSATrainer(itemCount: items, configuration: configuration, schedule: schedule, restart: restart,
+        let trainer = CompressedELSATrainer(configuration: configuration, schedule: schedule, restart: restart,
                                             carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
-                                            initial: initial)
+                                            initialValues: initial)
         trainer.regrowth = regrowth
         trainer.learningRateDecay = learningRateDecay
         trainer.weightAveraging = weightAveraging
@@ -214,6 +227,10 @@ extension CompressedELSATrainer {
         trainer.history = header.history
         trainer.stageLog = header.stageLog.map { ($0.k, $0.dense, $0.seconds) }
         trainer.stagesDone = done
+        // As after entering a sparse stage: the initial values are needed only at the pattern's entries.
+        if regrowth == nil, let pattern = trainer.pattern {
+            trainer.initialValues = .atPattern(initial.gathered(at: pattern))
+        }
         return trainer
     }
 }

@@ -24,8 +24,15 @@ public final class CompressedELSATrainer {
     /// Measured switch point between the sparse kernels and the dense CBLAS path for the GEMM
     /// kernels this process runs: 0.28 with AVX2 ones, lower with AVX-512 ones (`DensePathSwitch`).
     public static var defaultDensePathFraction: Double { DensePathSwitch.current }
-    /// The one original random matrix (items x d).
-    public let initial: DenseMatrix
+    /// The values the run started from, which restarting stages rewind to: the items x d matrix until the first
+    /// sparse stage, then only its entries at that stage's pattern (see `InitialValues`), unless regrowth can
+    /// bring back entries outside it.
+    public internal(set) var initialValues: InitialValues
+    /// The items whose rows this trainer holds (all of the model's, or its shard's).
+    public let itemCount: Int
+    public let dimension: Int
+    /// This process's part of an item-sharded run (set before the first stage), or nil: every item is here.
+    public var shard: ItemShard?
     public internal(set) var history: [EpochReport] = []
     /// Why training stopped early (a non-finite loss or weight), or nil. Once set, `runStage` does nothing:
     /// the weights are those of the failed step, and no model should be saved from them.
@@ -61,8 +68,15 @@ public final class CompressedELSATrainer {
     }
 
     /// Starts from a given initialization (items x d): runs that share one seeded init share it.
-    public init(itemCount: Int, configuration: TrainingConfiguration, schedule: SparsificationSchedule,
-                restart: Bool, carryOptimizerState: Bool, densePathFraction: Double, initial: DenseMatrix) {
+    public convenience init(itemCount: Int, configuration: TrainingConfiguration, schedule: SparsificationSchedule,
+                            restart: Bool, carryOptimizerState: Bool, densePathFraction: Double, initial: DenseMatrix) {
+        self.init(configuration: configuration, schedule: schedule, restart: restart, carryOptimizerState: carryOptimizerState,
+                  densePathFraction: densePathFraction, initialValues: .matrix(initial))
+    }
+
+    /// Starts from `initialValues` (a stored matrix, or Xavier rows drawn when they are needed).
+    public init(configuration: TrainingConfiguration, schedule: SparsificationSchedule, restart: Bool,
+                carryOptimizerState: Bool, densePathFraction: Double, initialValues: InitialValues) {
         precondition(schedule.dimension == configuration.dimension,
                      "schedule is for d = \(schedule.dimension), the configuration has d = \(configuration.dimension)")
         self.configuration = configuration
@@ -70,16 +84,16 @@ public final class CompressedELSATrainer {
         self.restart = restart
         self.carryOptimizerState = carryOptimizerState
         self.densePathFraction = densePathFraction
-        precondition(initial.columns == configuration.dimension, "initialization has d = \(initial.columns), the configuration \(configuration.dimension)")
-        self.initial = initial
-        self.weights = .dense(initial, mask: nil)
+        precondition(initialValues.dimension == configuration.dimension,
+                     "initialization has d = \(initialValues.dimension), the configuration \(configuration.dimension)")
+        self.initialValues = initialValues
+        self.itemCount = initialValues.rowCount
+        self.dimension = initialValues.dimension
+        self.weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // set when the first stage begins
         self.optimizer = Nadam(parameterCount: 0, configuration: configuration.optimizer)
         self.denseStep = DenseTrainingStep(threads: configuration.threads)
         self.sparseStep = SparseTrainingStep(threads: configuration.threads)
     }
-
-    public var itemCount: Int { initial.rows }
-    public var dimension: Int { initial.columns }
 
     /// Runs the whole schedule on `interactions` (users x items).
     public func train(_ interactions: CSRMatrix, observer: TrainingObserver? = nil) {
@@ -98,7 +112,8 @@ public final class CompressedELSATrainer {
     public func runStage(_ index: Int, k overrideK: Int? = nil, epochs overrideEpochs: Int? = nil,
                          on interactions: CSRMatrix, observer: TrainingObserver? = nil,
                          afterEpoch: ((Int) -> [String: Double]?)? = nil) {
-        precondition(interactions.columns == itemCount, "data has \(interactions.columns) items, the model \(itemCount)")
+        precondition(interactions.columns == (shard?.itemCount ?? itemCount),
+                     "data has \(interactions.columns) items, the model \(shard?.itemCount ?? itemCount)")
         if failure != nil { return }
         let stage = schedule.stages[index]
         let k = overrideK ?? stage.k
@@ -108,6 +123,7 @@ public final class CompressedELSATrainer {
             // Regrowth swaps entries of the sparse pattern, so a stage it acts in runs on the sparse kernels.
             let regrows = regrowth.map { $0.count(k: k, dimension: dimension, after: 1, of: epochs) != nil } ?? false
             enterStage(k: k, first: stagesDone == 0, regrows: regrows)
+            MemoryUsage.resetPeak()  // the epochs' stage peaks count from here, the previous stage's state gone
             stagesDone += 1
             if configuration.preStageStep, epochs > 0,
                let first = EpochRunner.leadingBatches(1, epoch: history.count + 1, of: interactions, configuration: configuration,
@@ -115,13 +131,15 @@ public final class CompressedELSATrainer {
                 switch weights {
                 case .dense(var matrix, let mask):
                     weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // no copy on write
-                    _ = denseStep.run(batch: first, parameters: &matrix, optimizer: optimizer, activation: configuration.activation,
-                                  mask: mask, teacher: teacher?.targets(for: first))
+                    _ = denseStep.run(batch: part(of: first), parameters: &matrix, optimizer: optimizer,
+                                      activation: configuration.activation, mask: mask, teacher: teacher?.targets(for: first),
+                                      communicator: shard?.communicator)
                     weights = .dense(matrix, mask: mask)
                 case .sparse(var embedding):
                     weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
-                    _ = sparseStep.run(batch: first, weights: &embedding, optimizer: optimizer, activation: configuration.activation,
-                                   teacher: teacher?.targets(for: first))
+                    _ = sparseStep.run(batch: part(of: first), weights: &embedding, optimizer: optimizer,
+                                       activation: configuration.activation, teacher: teacher?.targets(for: first),
+                                       communicator: shard?.communicator)
                     weights = .sparse(embedding)
                 }
             }
@@ -134,24 +152,30 @@ public final class CompressedELSATrainer {
                 optimizer.learningRateScale = rateScale ?? 1
                 let report: EpochReport
                 let failed: TrainingFailure?
+                let summedBefore = shard?.communicator.bytesSummed ?? 0
+                var batches = 0
                 switch weights {
                 case .dense(var matrix, let mask):
                     isDense = true
                     weights = .dense(DenseMatrix(rows: 0, columns: 0), mask: nil)  // drop the extra reference: no copy on write
                     (report, failed) = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
                                                        k: k, stage: index, observer: observer) { batch in
-                        let loss = denseStep.run(batch: batch, parameters: &matrix, optimizer: optimizer,
-                                                 activation: configuration.activation, mask: mask, teacher: teacher?.targets(for: batch))
-                        return (loss, matrix.storage.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) })
+                        batches += 1
+                        let loss = denseStep.run(batch: part(of: batch), parameters: &matrix, optimizer: optimizer,
+                                                 activation: configuration.activation, mask: mask, teacher: teacher?.targets(for: batch),
+                                                 communicator: shard?.communicator)
+                        return (loss, everywhere(matrix.storage.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) }))
                     }
                     weights = .dense(matrix, mask: mask)
                 case .sparse(var embedding):
                     weights = .sparse(FixedPatternEmbedding(itemCount: 0, dimension: 0, nonzerosPerRow: 0, columnIndices: [], values: []))
                     (report, failed) = EpochRunner.run(epoch: epoch, interactions: interactions, configuration: configuration,
                                                        k: k, stage: index, observer: observer) { batch in
-                        let loss = sparseStep.run(batch: batch, weights: &embedding, optimizer: optimizer,
-                                                  activation: configuration.activation, teacher: teacher?.targets(for: batch))
-                        return (loss, embedding.values.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) })
+                        batches += 1
+                        let loss = sparseStep.run(batch: part(of: batch), weights: &embedding, optimizer: optimizer,
+                                                  activation: configuration.activation, teacher: teacher?.targets(for: batch),
+                                                  communicator: shard?.communicator)
+                        return (loss, everywhere(embedding.values.withUnsafeBufferPointer { BLAS.allFinite(count: $0.count, $0.baseAddress!) }))
                     }
                     weights = .sparse(embedding)
                 }
@@ -161,6 +185,11 @@ public final class CompressedELSATrainer {
                     return
                 }
                 var finished = report
+                if let shard {
+                    finished.bytesSummed = shard.communicator.bytesSummed - summedBefore
+                    finished.batches = batches
+                    finished.rankPeakResidentBytes = shard.each(Double(report.peakResidentBytes ?? 0)).map { Int($0) }
+                }
                 finished.learningRate = rateScale.map { Double(configuration.optimizer.learningRate) * $0 }
                 finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it
                 if let weightAveraging, k < dimension, weightAveraging.includes(epoch: epochOfStage, of: epochs),
@@ -193,6 +222,17 @@ public final class CompressedELSATrainer {
         }
     }
 
+    /// This process's part of `batch` (the whole batch unless sharded).
+    func part(of batch: TrainingBatch) -> TrainingBatch {
+        shard.map { batch.restricted(to: $0.items) } ?? batch
+    }
+
+    /// Whether `flag` holds on every process of a sharded run (`flag` itself unless sharded): every process must
+    /// take the same branch, or the next collective sum never completes.
+    func everywhere(_ flag: Bool) -> Bool {
+        shard.map { $0.all(flag) } ?? flag
+    }
+
     /// An independent copy of this trainer's state (weights, pattern, optimizer, history), to fork
     /// a shared schedule prefix toward several targets.
     /// With `schedule`, the copy continues along that schedule (which must share the stages run so far).
@@ -200,9 +240,10 @@ public final class CompressedELSATrainer {
         let next = other ?? schedule
         precondition(Array(next.stages.prefix(stagesDone)) == Array(schedule.stages.prefix(stagesDone)),
                      "a forked schedule must share the \(stagesDone) stages already run")
-        let twin = CompressedELSATrainer(itemCount: 0, configuration: configuration, schedule: next, restart: restart,
+        let twin = CompressedELSATrainer(configuration: configuration, schedule: next, restart: restart,
                                          carryOptimizerState: carryOptimizerState, densePathFraction: densePathFraction,
-                                         initial: initial)
+                                         initialValues: initialValues)
+        twin.shard = shard
         twin.weights = weights
         twin.pattern = pattern
         twin.teacher = teacher
@@ -223,25 +264,37 @@ public final class CompressedELSATrainer {
         if k == d {
             // Full pattern: plain dense training (stage 0 of the progressive schedules).
             if first {
-                weights = .dense(initial, mask: nil)
-                optimizer = Nadam(parameterCount: initial.storage.count, configuration: configuration.optimizer)
+                weights = .dense(initialValues.dense(), mask: nil)
+                optimizer = Nadam(parameterCount: itemCount * d, configuration: configuration.optimizer)
             }
             pattern = nil
             return
         }
         var oldWeights = weights
-        // New pattern: TopK of the current weights (of the initialization for a first stage).
+        // New pattern: TopK of the current weights (of the initialization for a first stage), within the current
+        // pattern (a masked dense matrix is zero outside it).
         var next: FixedPatternEmbedding
         switch oldWeights {
-        case .dense(let matrix, _):
-            next = FixedPatternEmbedding(topKOf: matrix, nonzerosPerRow: k, threads: configuration.threads)
+        case _ where first:
+            next = initialValues.topK(k, threads: configuration.threads)
+        case .dense(let matrix, let mask):
+            if mask != nil, let current = pattern {
+                next = FixedPatternEmbedding(topKOf: current.gatheringValues(from: matrix), nonzerosPerRow: k, threads: configuration.threads)
+            } else {
+                next = FixedPatternEmbedding(topKOf: matrix, nonzerosPerRow: k, threads: configuration.threads)
+            }
         case .sparse(let embedding):
             next = FixedPatternEmbedding(topKOf: embedding, nonzerosPerRow: k, threads: configuration.threads)
         }
-        if restart || first {
-            next = next.gatheringValues(from: initial)
-        } else {
+        if restart && !first {
+            next = initialValues.gathered(at: next)
+        } else if !first {
             next = next.normalizedRows(threads: configuration.threads).normalized
+        }
+        // Later patterns lie within this one, so the initial values are needed only at its entries (unless regrowth
+        // may bring back others).
+        if regrowth == nil {
+            initialValues = .atPattern(restart || first ? next : initialValues.gathered(at: next))
         }
         pattern = next
         let useDense = !regrows && Double(k) > densePathFraction * Double(d)
@@ -373,6 +426,32 @@ public final class CompressedELSATrainer {
     public var currentDense: DenseMatrix? {
         if case .dense(let matrix, _) = weights { return matrix }
         return nil
+    }
+
+    /// The trained model of an item-sharded run, its rows gathered from every process: on rank 0 the whole model,
+    /// on the others nil. Without a shard, `model(itemIDs:)`.
+    public func gatheredModel(itemIDs: [String]) -> ELSAModel? {
+        guard let shard else { return model(itemIDs: itemIDs) }
+        func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+        func array<T>(_ bytes: [UInt8], of type: T.Type) -> [T] {
+            bytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: T.self)) }
+        }
+        if let embedding = currentEmbedding {
+            // Both gathers run on every process (a guard would skip the second on the processes that receive nil).
+            let gatheredIndices = shard.communicator.gather(bytes(embedding.columnIndices))
+            let gatheredValues = shard.communicator.gather(bytes(embedding.values))
+            guard let indices = gatheredIndices, let values = gatheredValues else { return nil }
+            let gathered = FixedPatternEmbedding(itemCount: shard.itemCount, dimension: dimension, nonzerosPerRow: embedding.nonzerosPerRow,
+                                                 columnIndices: indices.flatMap { array($0, of: Int32.self) },
+                                                 values: values.flatMap { array($0, of: Float.self) })
+            return ELSAModel(embedding: .sparse(gathered.matrix), itemIDs: itemIDs, threads: configuration.threads)
+        }
+        guard let parts = shard.communicator.gather(bytes(currentDense!.storage)) else { return nil }
+        var storage: [Float] = []
+        storage.reserveCapacity(shard.itemCount * dimension)
+        for part in parts { storage.append(contentsOf: array(part, of: Float.self)) }
+        return ELSAModel(embedding: .dense(DenseMatrix(rows: shard.itemCount, columns: dimension, storage: storage)),
+                         itemIDs: itemIDs, threads: configuration.threads)
     }
 
     /// The trained model: sparse (CSR) unless the schedule never left k = d.

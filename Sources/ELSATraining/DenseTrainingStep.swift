@@ -69,8 +69,13 @@ public final class DenseTrainingStep: @unchecked Sendable {
     /// gradients outside the mask are zeroed after the normalization backward, so entries
     /// that are zero stay zero (their moments must be zero too). `teacher`: a teacher's targets mixed into
     /// the loss (see `NormalizedCosineLoss`).
+    ///
+    /// Item-sharded (`communicator`): `parameters` are this process's rows and `batch` its part of the batch
+    /// (`TrainingBatch.restricted(to:)`); H and GA (b x d each) and the loss's per-user sums are summed across the
+    /// processes, and each process updates its own rows.
     public func run(batch: TrainingBatch, parameters: inout DenseMatrix, optimizer: Nadam?,
-                    activation: Activation, mask: [UInt8]? = nil, teacher: TeacherTargets? = nil) -> Double {
+                    activation: Activation, mask: [UInt8]? = nil, teacher: TeacherTargets? = nil,
+                    communicator: ShardCommunicator? = nil) -> Double {
         if let mask { precondition(mask.count == parameters.storage.count, "mask has \(mask.count) entries for \(parameters.storage.count) parameters") }
         let d = parameters.columns
         let outputs = batch.outputs
@@ -98,7 +103,8 @@ public final class DenseTrainingStep: @unchecked Sendable {
             }
         }}}}
         // 2. H = x Â_O (the input rows over output coordinates).
-        let hidden = batch.inputTargetRows.multiplied(by: normalized, threads: threads)   // b x d
+        var hidden = batch.inputTargetRows.multiplied(by: normalized, threads: threads)   // b x d
+        if let communicator { hidden.storage.withUnsafeMutableBufferPointer { communicator.sum($0) } }
         // 3. Pᵀ = Â_O Hᵀ.
         var clock = ContinuousClock.now
         if predictions.rows != n || predictions.columns != b { predictions = DenseMatrix(rows: n, columns: b) }
@@ -113,7 +119,8 @@ public final class DenseTrainingStep: @unchecked Sendable {
         // 4. Gᵀ in place.
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
                                                  inputRows: batch.inputTargetRows, teacher: teacher, activation: activation,
-                                                 threads: threads)
+                                                 threads: threads, communicator: communicator,
+                                                 outputCount: batch.outputCountOfAllShards)
         clock = ContinuousClock.now
         // 5. dÂ_O = Gᵀ H and 6. GA = G Â_O.
         predictions.storage.withUnsafeBufferPointer { g in
@@ -129,6 +136,7 @@ public final class DenseTrainingStep: @unchecked Sendable {
                       b: an.baseAddress!, ldb: d, c: ga.baseAddress!, ldc: d)               // GA = G Â_O: b x d
         }}}
         gemmSeconds += seconds(since: clock)
+        if let communicator { hiddenGradient.storage.withUnsafeMutableBufferPointer { communicator.sum($0) } }
         // 7. dÂ_S += xᵀ GA; 8. normalization backward; 9. Nadam on rows O.
         let coefficients = optimizer?.beginStep()
         let probe = Nadam(parameterCount: 1)  // unused stand-in when only the gradient is wanted

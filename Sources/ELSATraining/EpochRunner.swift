@@ -41,6 +41,7 @@ enum EpochRunner {
         let resident = MemoryUsage.residentBytes
         report.residentBytes = resident
         report.peakResidentBytes = max(MemoryUsage.peakResidentBytes, resident ?? 0)
+        report.stagePeakResidentBytes = MemoryUsage.peakSinceReset
         return (report, failure)
     }
 }

@@ -82,6 +82,29 @@ public enum InitialMatrix {
 }
 
 extension InitialMatrix {
+    /// The initial values of a compressed run: Xavier rows drawn when they are needed (`InitialValues.xavier`, never
+    /// stored as a whole), or the warm-started matrix. In an item-sharded run, this process's rows of the matrix
+    /// `make(for:configuration:)` gives, the warm steps run sharded.
+    public static func values(for interactions: CSRMatrix, configuration: TrainingConfiguration, shard: ItemShard? = nil) -> InitialValues {
+        let xavier = InitialValues.xavier(seed: configuration.seed, rows: shard?.items ?? 0..<interactions.columns,
+                                          totalRows: interactions.columns, columns: configuration.dimension)
+        guard case .warmSteps(let steps) = configuration.initialization, steps > 0, interactions.nonzeroCount > 0 else { return xavier }
+        guard let shard else { return .matrix(make(for: interactions, configuration: configuration)) }
+        var matrix = xavier.dense()
+        let batches = EpochRunner.leadingBatches(steps, epoch: 1, of: interactions, configuration: configuration, stream: 0x3A73_0000)
+        let optimizer = Nadam(parameterCount: matrix.storage.count, configuration: configuration.optimizer)
+        let step = DenseTrainingStep(threads: configuration.threads)
+        BLASThreads.with(configuration.threads) {
+            for batch in batches {
+                _ = step.run(batch: batch.restricted(to: shard.items), parameters: &matrix, optimizer: optimizer,
+                             activation: configuration.activation, communicator: shard.communicator)
+            }
+        }
+        return .matrix(matrix)
+    }
+}
+
+extension InitialMatrix {
     /// How far a warm start moved the matrix from Xavier: the entries' mean and largest change, and the
     /// rows' mean L2 norm before and after.
     public struct Movement: Sendable, Equatable {

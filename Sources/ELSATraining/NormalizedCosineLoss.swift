@@ -27,8 +27,13 @@ public enum NormalizedCosineLoss {
     ///   and `inputRows` (default `targetRows`) has the same shape.
     /// With `teacher` (activated teacher predictions, `predictions`' shape), the loss mixes in the teacher's
     /// target with weight `teacher.weight` (see above).
+    ///
+    /// Item-sharded (`communicator`): `predictions` holds this process's outputs only and `outputCount` is the number of
+    /// outputs over all processes; the per-user sums the loss needs (Σ z², z·y, |y|, and with a teacher z·t and Σ t²) are
+    /// summed across the processes before the gradient is formed, and every process returns the same loss.
     public static func gradient(predictions: inout DenseMatrix, targetRows: CSRMatrix, inputRows: CSRMatrix? = nil,
-                                teacher: TeacherTargets? = nil, activation: Activation, threads: Int) -> Double {
+                                teacher: TeacherTargets? = nil, activation: Activation, threads: Int,
+                                communicator: ShardCommunicator? = nil, outputCount: Int? = nil) -> Double {
         let outputs = predictions.rows, users = predictions.columns
         if let teacher {
             precondition(teacher.predictions.rows == outputs && teacher.predictions.columns == users,
@@ -41,17 +46,23 @@ public enum NormalizedCosineLoss {
         precondition(inputRows.rows == users && inputRows.columns == outputs,
                      "inputs must be \(users) x \(outputs), got \(inputRows.rows) x \(inputRows.columns)")
         if users == 0 { return 0 }
+        let allOutputs = Double(outputCount ?? outputs)
         let slots = max(1, min(threads, users / 8))
         var losses = [Double](repeating: 0, count: users)
+        // Per user: Σ z², z·y, |y| and, with a teacher, z·t and Σ t² (summed across shards when sharded).
+        let sums = teacher == nil ? 3 : 5
+        var userSums = [Double](repeating: 0, count: sums * users)
         predictions.storage.withUnsafeMutableBufferPointer { p in
         losses.withUnsafeMutableBufferPointer { lossBuffer in
+        userSums.withUnsafeMutableBufferPointer { sumBuffer in
         targetRows.rowOffsets.withUnsafeBufferPointer { offsets in
         targetRows.columnIndices.withUnsafeBufferPointer { targets in
         inputRows.rowOffsets.withUnsafeBufferPointer { inputOffsets in
         inputRows.columnIndices.withUnsafeBufferPointer { inputs in
         (teacher?.predictions.storage ?? []).withUnsafeBufferPointer { teacherBuffer in
-            let shared = Shared(p: p.baseAddress!, losses: lossBuffer.baseAddress!, offsets: offsets, targets: targets,
-                                inputOffsets: inputOffsets, inputs: inputs, t: teacher == nil ? nil : teacherBuffer.baseAddress!)
+            let shared = Shared(p: p.baseAddress!, losses: lossBuffer.baseAddress!, sums: sumBuffer.baseAddress!, offsets: offsets,
+                                targets: targets, inputOffsets: inputOffsets, inputs: inputs,
+                                t: teacher == nil ? nil : teacherBuffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: slots) { slot in
                 let lower = users * slot / slots, upper = users * (slot + 1) / slots
                 let width = upper - lower
@@ -107,37 +118,53 @@ public enum NormalizedCosineLoss {
                         }
                     }}
                 }
-                // G = α z − γ t − β y where the activation passes the gradient, else 0.
-                var alpha = [Float](repeating: 0, count: width)
-                var beta = [Float](repeating: 0, count: width)
-                var gamma = [Float](repeating: 0, count: teacherDots.count)
-                let scale = 2 / (Double(users) * Double(outputs))
                 for u in 0..<width {
                     let user = lower + u
                     var zy: Double = 0
-                    let count = shared.offsets[user + 1] - shared.offsets[user]
                     for q in shared.offsets[user]..<shared.offsets[user + 1] {
                         zy += Double(shared.p[Int(shared.targets[q]) * users + user])
                     }
-                    let zNorm = Double(max(squares[u], 1e-12)).squareRoot()
-                    let yNorm = Double(count).squareRoot()
-                    let zUnitSquared = Double(squares[u]) / (zNorm * zNorm)
+                    shared.sums[user] = Double(squares[u])
+                    shared.sums[users + user] = zy
+                    shared.sums[2 * users + user] = Double(shared.offsets[user + 1] - shared.offsets[user])
+                    if shared.t != nil {
+                        shared.sums[3 * users + user] = Double(teacherDots[u])
+                        shared.sums[4 * users + user] = Double(teacherSquares[u])
+                    }
+                }
+            }
+            communicator?.sum(sumBuffer)
+            DispatchQueue.concurrentPerform(iterations: slots) { slot in
+                let lower = users * slot / slots, upper = users * (slot + 1) / slots
+                let width = upper - lower
+                // G = α z − γ t − β y where the activation passes the gradient, else 0.
+                var alpha = [Float](repeating: 0, count: width)
+                var beta = [Float](repeating: 0, count: width)
+                var gamma = [Float](repeating: 0, count: shared.t == nil ? 0 : width)
+                let scale = 2 / (Double(users) * allOutputs)
+                for u in 0..<width {
+                    let user = lower + u
+                    let squares = Float(shared.sums[user]), zy = shared.sums[users + user]
+                    let count = shared.sums[2 * users + user]
+                    let zNorm = Double(max(squares, 1e-12)).squareRoot()
+                    let yNorm = count.squareRoot()
+                    let zUnitSquared = Double(squares) / (zNorm * zNorm)
                     var loss: Double
                     if count == 0 {
                         // No positives among the outputs: ŷ = 0 (Keras's guarded normalization), L = ‖ẑ‖²/n,
                         // and ‖ẑ‖ is constant in z: no gradient.
-                        loss = zUnitSquared / Double(outputs)
+                        loss = zUnitSquared / allOutputs
                     } else {
                         let cosine = zy / (zNorm * yNorm)
-                        loss = (zUnitSquared - 2 * cosine + 1) / Double(outputs)
+                        loss = (zUnitSquared - 2 * cosine + 1) / allOutputs
                         alpha[u] = Float(scale * zy / (zNorm * zNorm * zNorm * yNorm))
                         beta[u] = Float(scale / (zNorm * yNorm))
                     }
                     if !gamma.isEmpty {
                         // The same loss against t (t = 0: ‖ẑ‖²/n, no gradient, as above; z·t = 0 gives α' = 0).
-                        let zt = Double(teacherDots[u]), tSquared = Double(teacherSquares[u])
+                        let zt = shared.sums[3 * users + user], tSquared = Double(Float(shared.sums[4 * users + user]))
                         let tNorm = max(tSquared, 1e-12).squareRoot()
-                        let teacherLoss = (zUnitSquared - 2 * zt / (zNorm * tNorm) + tSquared / (tNorm * tNorm)) / Double(outputs)
+                        let teacherLoss = (zUnitSquared - 2 * zt / (zNorm * tNorm) + tSquared / (tNorm * tNorm)) / allOutputs
                         loss = (1 - teacherWeight) * loss + teacherWeight * teacherLoss
                         alpha[u] = Float((1 - teacherWeight) * Double(alpha[u]) + teacherWeight * scale * zt / (zNorm * zNorm * zNorm * tNorm))
                         beta[u] = Float((1 - teacherWeight) * Double(beta[u]))
@@ -179,7 +206,7 @@ public enum NormalizedCosineLoss {
                 }}
                 for index in passingTargets { shared.p[index] -= beta[index % users - lower] }
             }
-        }}}}}}}
+        }}}}}}}}
         return losses.reduce(0, +) / Double(users)
     }
 
@@ -229,6 +256,8 @@ public enum NormalizedCosineLoss {
     private struct Shared: @unchecked Sendable {
         let p: UnsafeMutablePointer<Float>
         let losses: UnsafeMutablePointer<Double>
+        /// The per-user sums, `sums` blocks of `users` (see `gradient`).
+        let sums: UnsafeMutablePointer<Double>
         let offsets: UnsafeBufferPointer<Int>
         let targets: UnsafeBufferPointer<Int32>
         let inputOffsets: UnsafeBufferPointer<Int>

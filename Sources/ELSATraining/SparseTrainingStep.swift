@@ -44,8 +44,10 @@ public final class SparseTrainingStep: @unchecked Sendable {
 
     /// One step; returns the batch loss. With `optimizer == nil` only the gradient is computed.
     /// `teacher`: a teacher's targets mixed into the loss (see `NormalizedCosineLoss`).
+    /// Item-sharded (`communicator`): as `DenseTrainingStep`'s, Hᵀ and (dL/dH)ᵀ (d x b each) and the loss's per-user
+    /// sums are summed across the processes.
     public func run(batch: TrainingBatch, weights: inout FixedPatternEmbedding, optimizer: Nadam?,
-                    activation: Activation, teacher: TeacherTargets? = nil) -> Double {
+                    activation: Activation, teacher: TeacherTargets? = nil, communicator: ShardCommunicator? = nil) -> Double {
         var clock = PhaseClock()
         let (normalized, norms) = weights.normalizedRows(threads: threads)
         phaseSeconds.normalization += clock.lap()
@@ -56,12 +58,14 @@ public final class SparseTrainingStep: @unchecked Sendable {
         if hiddenGradient.rows != d || hiddenGradient.columns != b { hiddenGradient = DenseMatrix(rows: d, columns: b) }
         phaseSeconds.workspaces += clock.lap()
         normalized.inputProduct(batch: batch.inputRows, into: &hidden, threads: threads)                             // d x b
+        if let communicator { hidden.storage.withUnsafeMutableBufferPointer { communicator.sum($0) } }
         phaseSeconds.inputProduct += clock.lap()
         normalized.outputProduct(outputs: batch.outputs, hiddenTransposed: hidden, into: &predictions, threads: threads)  // n_out x b
         phaseSeconds.outputProduct += clock.lap()
         let loss = NormalizedCosineLoss.gradient(predictions: &predictions, targetRows: batch.targetRows,
                                                  inputRows: batch.inputTargetRows, teacher: teacher, activation: activation,
-                                                 threads: threads)
+                                                 threads: threads, communicator: communicator,
+                                                 outputCount: batch.outputCountOfAllShards)
         if gradient.count != weights.values.count {
             gradient = [Float](repeating: 0, count: weights.values.count)
         } else {
@@ -72,6 +76,7 @@ public final class SparseTrainingStep: @unchecked Sendable {
                                             hiddenTransposed: hidden, into: &gradient, threads: threads)
         phaseSeconds.outputGradient += clock.lap()
         normalized.hiddenGradient(outputs: batch.outputs, upstreamTransposed: predictions, into: &hiddenGradient, threads: threads)
+        if let communicator { hiddenGradient.storage.withUnsafeMutableBufferPointer { communicator.sum($0) } }
         phaseSeconds.hiddenGradient += clock.lap()
         normalized.accumulateInputGradient(batchTransposed: batch.inputRows.transposed(), hiddenGradientTransposed: hiddenGradient,
                                            into: &gradient, threads: threads)

@@ -21,6 +21,8 @@ public struct TrainingBatch: Sendable {
     public let usersOfInput: CSRMatrix
     /// The rows' users in the interaction matrix the batch was drawn from, when known (set by the epoch loop).
     public var users: [Int]?
+    /// The outputs of the whole batch when this is one shard's part of it (`restricted(to:)`), else nil.
+    public var outputCountOfAllShards: Int?
 
     /// Prepares `rows`, drawing negatives with `generator` when `maxOutput < items`; `inputRows`
     /// (default `rows`) is the input, a subset of `rows`' entries.

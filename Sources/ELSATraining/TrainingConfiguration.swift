@@ -89,6 +89,15 @@ public struct EpochReport: Sendable, Equatable, Codable {
     /// reports written before they were measured).
     public var residentBytes: Int?
     public var peakResidentBytes: Int?
+    /// The largest resident set during the epochs of this epoch's stage so far (from the end of the switch to its pattern),
+    /// in bytes (nil where it cannot be measured).
+    public var stagePeakResidentBytes: Int?
+    /// In an item-sharded run, each process's `peakResidentBytes`, by rank (nil: one process).
+    public var rankPeakResidentBytes: [Int]?
+    /// In an item-sharded run, the bytes this process handed to the collective sums during the epoch (its batches'
+    /// hidden layers, loss sums and hidden-layer gradients), and the batches that sent them.
+    public var bytesSummed: Int?
+    public var batches: Int?
 
     public init(epoch: Int, loss: Double, seconds: Double, k: Int, stage: Int, usersPerSecond: Double,
                 validation: [String: Double]? = nil) {

@@ -9,7 +9,33 @@ import Darwin
 public enum MemoryUsage {
     /// The largest resident set of the process so far: `getrusage`'s maximum, or the resident set now when
     /// that is larger (Linux syncs the counters behind the maximum lazily, by up to a few hundred kilobytes).
-    public static var peakResidentBytes: Int { max(reportedPeak, residentBytes ?? 0) }
+    public static var peakResidentBytes: Int { max(peakBeforeReset.value, reportedPeak, residentBytes ?? 0) }
+
+    /// Starts a new high-water mark for `peakSinceReset` (Linux: writes 5 to `/proc/self/clear_refs`, which sets the
+    /// mark to the resident set now). `peakResidentBytes` still counts what came before. False where that is not possible.
+    @discardableResult
+    public static func resetPeak() -> Bool {
+        peakBeforeReset.raise(to: peakResidentBytes)
+        #if os(Linux)
+        guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? file.close() }
+        return (try? file.write(contentsOf: Data("5".utf8))) != nil
+        #else
+        return false
+        #endif
+    }
+
+    /// The largest resident set since the last `resetPeak()` (Linux: `VmHWM` of `/proc/self/status`), or nil where
+    /// it cannot be read.
+    public static var peakSinceReset: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return max(kilobytes * 1024, residentBytes ?? 0)
+    }
+
+    /// The peak before the last reset (the kernel's own mark, which `getrusage` reads, starts again at a reset).
+    private static let peakBeforeReset = RunningMaximum()
 
     /// `getrusage`'s maximum resident set (kilobytes on Linux, bytes on Darwin), in bytes.
     static var reportedPeak: Int {
@@ -30,4 +56,12 @@ public enum MemoryUsage {
         guard fields.count >= 2, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
+}
+
+/// A maximum that any thread may raise.
+private final class RunningMaximum: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return stored }
+    func raise(to candidate: Int) { lock.lock(); stored = max(stored, candidate); lock.unlock() }
 }

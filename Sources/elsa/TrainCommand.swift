@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ELSA
+import ELSADistributed
 import ELSAExperiments
 import _ELSASupport
 
@@ -51,8 +52,26 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// Alone, or as one process of an `mpirun` job (items sharded over the processes; rank 0 evaluates, prints and
+    /// writes). A failure in any process ends every process of the job.
     func run() throws {
+        guard MPICommunicator.launchedByMPIRun else { return try train(processes: nil) }
+        let processes = MPICommunicator()
+        do {
+            try train(processes: processes.size > 1 ? processes : nil)
+        } catch {
+            guard processes.size > 1 else { processes.finalize(); throw error }
+            FileHandle.standardError.write(Data("Error (elsa train, rank \(processes.rank) of \(processes.size)): \(error)\n".utf8))
+            processes.abort(code: 1)
+        }
+        processes.finalize()
+    }
+
+    func train(processes: MPICommunicator?) throws {
         let start = Date()
+        let rank = processes?.rank ?? 0
+        // Only rank 0 speaks and writes; the others train their rows and hand them over.
+        let note = { (message: String) in if rank == 0 { ELSA_note(message) } }
         var recipe = try commandLine { try resolvedRecipe() }
         recipe.threads = recipe.resolvedThreads
         let data = recipe.data ?? DataRecipe()
@@ -65,27 +84,36 @@ struct TrainCommand: ParsableCommand {
             outputs: [("--output", output), ("--report", report), ("--checkpoint", recipe.checkpoint.file), ("--cache", data.cache),
                       ("--write-recipe", outputs.writeRecipe)] + splitFiles(split.writeSplit))
         for path in [output, report, outputs.writeRecipe].compactMap({ $0 }) { try makeFolder(of: path) }
-        if let path = outputs.writeRecipe {
+        if let path = outputs.writeRecipe, rank == 0 {
             try recipe.write(to: path)
             note("recipe written to \(path)")
         }
         // Two runs on one checkpoint would overwrite and then delete each other's file.
-        let checkpointLock = try recipe.checkpoint.file.map { try FileLock(for: $0) }
+        let checkpoint = recipe.checkpoint.file.map { TrainingRun.checkpointFile($0, rank: rank, of: processes?.size ?? 1) }
+        let checkpointLock = try checkpoint.map { try FileLock(for: $0) }
         defer { checkpointLock?.release() }
         let experiment = try commandLine { try Experiment(recipe: recipe) }
         note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
         note("split: \(experiment.split.train.rows) training users, "
              + (experiment.published.map { "the published test set (\($0.test.nonzeroCount) interactions)" } ?? "\(experiment.split.testUsers.count) test users")
              + (recipe.selection.validationUsers > 0 ? ", \(experiment.split.validationUsers.count) validation users" : ""))
-        try writeSplitIfAsked(experiment, folder: split.writeSplit)
-        let progress = ProgressPrinter()
+        if rank == 0 { try writeSplitIfAsked(experiment, folder: split.writeSplit) }
         var outcome: TrainingOutcome
         do {
-            outcome = try TrainingRun(recipe: recipe, experiment: experiment, observer: progress).run()
+            let run = try TrainingRun(recipe: recipe, experiment: experiment, observer: rank == 0 ? ProgressPrinter() : nil)
+            run.communicator = processes
+            outcome = try run.run()
         } catch let error as TrainingRunError {
             throw CommandError(error.description)
         } catch let error as RecipeError {
             throw CommandError(error.description)
+        }
+        if let processes {
+            outcome.parameters["processes"] = .int(processes.size)
+            if rank != 0 {
+                if let checkpoint, FileManager.default.fileExists(atPath: checkpoint) { try FileManager.default.removeItem(atPath: checkpoint) }
+                return
+            }
         }
         let result = try experiment.evaluate(outcome.model)
         var written = experiment.report(model: recipe.model.rawValue, result: result, seconds: Date().timeIntervalSince(start))
@@ -121,7 +149,7 @@ struct TrainCommand: ParsableCommand {
             note("report written to \(report)")
         }
         // The finished checkpoint goes, unless it is the file just written (the path checks refuse that already).
-        if let checkpoint = recipe.checkpoint.file, FileManager.default.fileExists(atPath: checkpoint),
+        if let checkpoint, FileManager.default.fileExists(atPath: checkpoint),
            ![output, report].contains(where: { $0.map(OutputPaths.resolved) == OutputPaths.resolved(checkpoint) }) {
             try FileManager.default.removeItem(atPath: checkpoint)
         }

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// `mpirun -np 2 elsa train`: items sharded over two processes train the model one process trains.
+@Suite(.serialized) struct ShardedTrainingTests {
+    static let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Starts `mpirun -np ranks elsa arguments...` in `folder`.
+    static func start(ranks: Int, _ arguments: [String], in folder: URL) throws -> (process: Process, output: URL, errors: URL) {
+        guard let mpirun, let elsa = ELSAExecutable.url else {
+            Issue.record("mpirun (Open MPI: make deps installs openmpi-bin) or the elsa executable is missing")
+            throw CancellationError()
+        }
+        let output = folder.appendingPathComponent("mpirun-\(UUID().uuidString).out")
+        let errors = folder.appendingPathComponent("mpirun-\(UUID().uuidString).err")
+        try Data().write(to: output)
+        try Data().write(to: errors)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mpirun)
+        process.arguments = ["-np", "\(ranks)", "--oversubscribe"] + (getuid() == 0 ? ["--allow-run-as-root"] : []) + [elsa.path] + arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, output, errors)
+    }
+
+    static func run(ranks: Int, _ arguments: [String], in folder: URL) throws -> ELSAExecutable.Outcome {
+        let (process, output, errors) = try start(ranks: ranks, arguments, in: folder)
+        process.waitUntilExit()
+        return ELSAExecutable.finished(process, output: output, errors: errors)
+    }
+
+    static let recipe = ["train", "--model", "compressed-elsa", "--dimension", "64", "--target-nonzeros", "8", "--epochs-per-stage", "1",
+                         "--target-epochs", "2", "--test-users", "600", "--seed", "5", "--threads", "1"]
+
+    @Test func twoProcessesTrainTheModelOneProcessTrains() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let one = try ELSAExecutable.run(Self.recipe + ["--output", "one.model", "--report", "one.json"], in: folder.url)
+        #expect(one.status == 0, "\(one.errors)")
+        let two = try Self.run(ranks: 2, Self.recipe + ["--output", "two.model", "--report", "two.json"], in: folder.url)
+        #expect(two.status == 0, "\(two.errors)")
+        #expect(two.errors.contains("items 0..<500 of 1000 on each of 2 processes"))
+        for name in ["one", "two"] {
+            let exported = try ELSAExecutable.run(["export", "--model-file", "\(name).model", "--format", "npy", "--output", "\(name).npy"],
+                                                  in: folder.url)
+            #expect(exported.status == 0, "\(exported.errors)")
+        }
+        let a = try readFloatNPY(folder.contents("one.npy")), b = try readFloatNPY(folder.contents("two.npy"))
+        #expect(a.rows == 1000 && a.columns == 64 && b.rows == a.rows && b.columns == a.columns)
+        // The same pattern (8 entries per row, in the same places), and the same values up to the order of float sums:
+        // every difference below 1e-4 of its row's largest weight, and of the weight itself where that weight is at
+        // least 1% of its row's largest (a weight near zero can lose all of its relative digits to a rounding).
+        var worstOfRow: Float = 0, worstOfWeight: Float = 0
+        for row in 0..<a.rows {
+            let x = a.values[(row * 64)..<((row + 1) * 64)], y = b.values[(row * 64)..<((row + 1) * 64)]
+            #expect(x.filter { $0 != 0 }.count == 8)
+            #expect(zip(x, y).allSatisfy { ($0 == 0) == ($1 == 0) }, "row \(row): the patterns differ")
+            let largest = x.map(abs).max()!
+            for (u, v) in zip(x, y) {
+                worstOfRow = max(worstOfRow, abs(u - v) / largest)
+                if max(abs(u), abs(v)) >= largest / 100 { worstOfWeight = max(worstOfWeight, abs(u - v) / max(abs(u), abs(v))) }
+            }
+        }
+        #expect(worstOfRow < 1e-4)
+        #expect(worstOfWeight < 1e-4)
+        let oneReport = try jsonObject(folder.contents("one.json")), twoReport = try jsonObject(folder.contents("two.json"))
+        let oneMetrics = try #require(oneReport["metrics"] as? [String: Double]), twoMetrics = try #require(twoReport["metrics"] as? [String: Double])
+        #expect(!oneMetrics.isEmpty && Set(oneMetrics.keys) == Set(twoMetrics.keys))
+        for (name, value) in oneMetrics { #expect(abs(value - twoMetrics[name]!) < 1e-3, "\(name)") }
+        #expect((twoReport["parameters"] as? [String: Any])?["processes"] as? Int == 2)
+        // Per batch each process sends the b x d hidden layer and its gradient (4 B per float), three per-user sums of
+        // the loss (8 B each) and one flag (8 B): 2,400 training users in batches of 1,024 (3 batches) at d = 64.
+        let epochs = try #require(twoReport["epochs"] as? [[String: Any]])
+        #expect(epochs.count == (oneReport["epochs"] as? [[String: Any]])?.count)
+        for epoch in epochs {
+            #expect(epoch["batches"] as? Int == 3)
+            #expect(epoch["bytesSummed"] as? Int == (2 * 64 * 4 + 3 * 8) * 2_400 + 8 * 3)
+            #expect((epoch["rankPeakResidentBytes"] as? [Int])?.count == 2)
+        }
+        #expect(!folder.names().contains { $0.contains(".rank-") })
+    }
+
+    @Test func aKilledProcessEndsTheJobWithoutAModel() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let (process, output, errors) = try Self.start(ranks: 2, [
+            "train", "--model", "compressed-elsa", "--data", "synthetic", "--synthetic-users", "20000", "--synthetic-items", "4000",
+            "--dimension", "256", "--target-nonzeros", "8", "--epochs-per-stage", "3", "--threads", "1", "--output", "killed.model",
+        ], in: folder.url)
+        // Once the first epoch has ended, rank 1 (the second process mpirun started) is killed.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, !((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("epoch   1/") {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let children = Process()
+        children.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        children.arguments = ["-P", "\(process.processIdentifier)"]
+        let pipe = Pipe()
+        children.standardOutput = pipe
+        try children.run()
+        children.waitUntilExit()
+        let ranks = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
+        #expect(ranks.count == 2)
+        if let last = ranks.max() { kill(last, SIGKILL) }
+        process.waitUntilExit()
+        let outcome = ELSAExecutable.finished(process, output: output, errors: errors)
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains("exited on signal 9"), "\(outcome.errors)")
+        #expect(!folder.exists("killed.model"))
+    }
+
+    @Test func whatDoesNotRunShardedIsRefusedOnEveryProcess() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let refused = try Self.run(ranks: 2, Self.recipe + ["--validation-users", "100", "--output", "refused.model"], in: folder.url)
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("validation does not run across processes yet"), "\(refused.errors)")
+        let dense = try Self.run(ranks: 2, ["train", "--model", "elsa", "--dimension", "16", "--epochs", "1"], in: folder.url)
+        #expect(dense.status != 0)
+        #expect(dense.errors.contains("only compressed-elsa trains across processes"), "\(dense.errors)")
+        #expect(!folder.exists("refused.model"))
+    }
+}
