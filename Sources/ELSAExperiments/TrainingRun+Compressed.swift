@@ -83,13 +83,17 @@ extension TrainingRun {
         let tracker = validationTracker()
         var trained = Trained(model: ELSAModel(embedding: .dense(DenseMatrix(rows: 0, columns: 0)), itemIDs: [], threads: 1),
                               history: [], tracker: tracker)
-        var trainer = CompressedELSATrainer(configuration: configuration, schedule: plan, restart: schedule.restart,
-                                            carryOptimizerState: schedule.carryOptimizerState,
-                                            densePathFraction: recipe.densePathFraction, initialValues: initial!)
-        trainer.shard = shard
-        trainer.regrowth = recipe.regrowth
-        trainer.learningRateDecay = recipe.learningRateDecay
-        trainer.weightAveraging = recipe.weightAveraging
+        func fresh() -> CompressedELSATrainer {
+            let trainer = CompressedELSATrainer(configuration: configuration, schedule: plan, restart: schedule.restart,
+                                                carryOptimizerState: schedule.carryOptimizerState,
+                                                densePathFraction: recipe.densePathFraction, initialValues: initial!)
+            trainer.shard = shard
+            trainer.regrowth = recipe.regrowth
+            trainer.learningRateDecay = recipe.learningRateDecay
+            trainer.weightAveraging = recipe.weightAveraging
+            return trainer
+        }
+        var trainer = fresh()
         // An interrupted run resumes from its own checkpoint; a fork's first start reads its trunk. A plain
         // resume refuses a trunk of this run with another teacher; `forkable` notes one, for the hint.
         let before = labelBeforeTeacher
@@ -118,11 +122,14 @@ extension TrainingRun {
                 note("checkpoint \(source.path) not used, starting over: \(error)")
             }
         }
-        initial = nil
-        if let shard, shard.each(Double(trainer.stagesDone)).contains(where: { Int($0) != trainer.stagesDone }) {
-            throw TrainingRunError("the processes' checkpoints are of different stages (\(shard.each(Double(trainer.stagesDone)).map { Int($0) })): "
-                                   + "remove the checkpoint files \(recipe.checkpoint.file ?? "") .rank* to start over")
+        // The processes write their checkpoints one after another: a run killed in between left them at different stages.
+        if let shard, case let done = shard.each(Double(trainer.stagesDone)), Set(done).count > 1 {
+            note("the processes' checkpoints hold \(done.map { Int($0) }) stages: starting over")
+            trainer = fresh()
+            trained.secondsBeforeResume = 0
+            trained.extra["resumedAfterEpochs"] = nil
         }
+        initial = nil
         if let forkFrom = recipe.checkpoint.forkFrom { trained.extra["forkedFrom"] = .string(forkFrom) }
         var fit = (run: 0.0, runPrecompute: 0.0, target: 0.0, targetPrecompute: 0.0)
         // The run's teacher, unless only the target stage is left and it has a teacher of its own.

@@ -124,3 +124,50 @@ import Testing
         #expect(!folder.exists("refused.model"))
     }
 }
+
+extension ShardedTrainingTests {
+    /// Each process checkpoints its own rows; a job killed after its checkpoints resumes to the model of a job
+    /// that was not interrupted.
+    @Test func aKilledJobResumesFromTheProcessesCheckpoints() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        // The long target stage (200 epochs) leaves time to kill the job after the checkpoints of the first stages.
+        let options = ["train", "--model", "compressed-elsa", "--dimension", "64", "--target-nonzeros", "8", "--epochs-per-stage", "1",
+                       "--target-epochs", "200", "--checkpoint-minutes", "0", "--threads", "1"]
+        let whole = try Self.run(ranks: 2, options + ["--output", "whole.model"], in: folder.url)
+        #expect(whole.status == 0, "\(whole.errors)")
+        let files = ["run.ckpt.rank-0-of-2", "run.ckpt.rank-1-of-2"]
+        let (process, output, errors) = try Self.start(ranks: 2, options + ["--output", "resumed.model", "--checkpoint", "run.ckpt"],
+                                                       in: folder.url)
+        let deadline = Date().addingTimeInterval(120)
+        while !files.allSatisfy(folder.exists) && process.isRunning && Date() < deadline { usleep(2000) }
+        let children = Process()
+        children.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        children.arguments = ["-P", "\(process.processIdentifier)"]
+        let pipe = Pipe()
+        children.standardOutput = pipe
+        try children.run()
+        children.waitUntilExit()
+        for rank in String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n") {
+            if let pid = Int32(rank) { kill(pid, SIGKILL) }
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0, "the job ended before it could be killed: \(ELSAExecutable.finished(process, output: output, errors: errors).errors)")
+        #expect(!folder.exists("resumed.model"))
+        #expect(files.allSatisfy(folder.exists))
+
+        let resumed = try Self.run(ranks: 2, options + ["--output", "resumed.model", "--checkpoint", "run.ckpt"], in: folder.url)
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        // Killed between the two processes' writes, the checkpoints hold different stages and the job starts over.
+        #expect(resumed.errors.contains("resuming from the checkpoint run.ckpt.rank-0-of-2") || resumed.errors.contains("starting over"),
+                "\(resumed.errors)")
+        #expect(!files.contains(where: folder.exists))
+        for name in ["whole", "resumed"] {
+            let export = try ELSAExecutable.run(["export", "--model-file", "\(name).model", "--format", "npy", "--output", "\(name).npy"],
+                                                in: folder.url)
+            #expect(export.status == 0, "\(export.errors)")
+        }
+        // Two processes sum in one order (a + b), so the resumed job repeats the whole one exactly.
+        #expect(try readFloatNPY(folder.contents("resumed.npy")).values == readFloatNPY(folder.contents("whole.npy")).values)
+    }
+}
