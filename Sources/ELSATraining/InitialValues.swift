@@ -76,7 +76,7 @@ public enum InitialValues {
             let k = pattern.nonzerosPerRow
             var first = 0
             while first < rows.count {
-                let block = stream.next(Self.blockRows)
+                let block = stream.next(min(Self.blockRows, rows.count - first))
                 for row in 0..<block.rows {
                     for p in ((first + row) * k)..<((first + row + 1) * k) {
                         result.values[p] = block.storage[row * columns + Int(pattern.columnIndices[p])]

@@ -7,15 +7,20 @@ import Darwin
 
 /// The process's memory: what it holds now and the most it has held (resident set sizes, in bytes).
 public enum MemoryUsage {
-    /// The largest resident set of the process so far: `getrusage`'s maximum, or the resident set now when
-    /// that is larger (Linux syncs the counters behind the maximum lazily, by up to a few hundred kilobytes).
-    public static var peakResidentBytes: Int { max(peakBeforeReset.value, reportedPeak, residentBytes ?? 0) }
+    /// The largest resident set of the process so far: `getrusage`'s maximum, or the kernel's high-water mark
+    /// (`peakSinceReset`) or the resident set now when that is larger (Linux syncs the counters behind `getrusage`
+    /// lazily, by up to a few hundred kilobytes): the most any of these readings has shown, before or after a `resetPeak()`.
+    public static var peakResidentBytes: Int {
+        let now = max(reportedPeak, peakSinceReset ?? residentBytes ?? 0)
+        observed.raise(to: now)
+        return observed.value
+    }
 
     /// Starts a new high-water mark for `peakSinceReset` (Linux: writes 5 to `/proc/self/clear_refs`, which sets the
     /// mark to the resident set now). `peakResidentBytes` still counts what came before. False where that is not possible.
     @discardableResult
     public static func resetPeak() -> Bool {
-        peakBeforeReset.raise(to: peakResidentBytes)
+        _ = peakResidentBytes  // what came before the reset stays counted
         #if os(Linux)
         guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? file.close() }
@@ -30,12 +35,14 @@ public enum MemoryUsage {
     public static var peakSinceReset: Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
-        return max(kilobytes * 1024, residentBytes ?? 0)
+              let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return nil }
+        let peak = max(kilobytes * 1024, residentBytes ?? 0)
+        observed.raise(to: peak)
+        return peak
     }
 
-    /// The peak before the last reset (the kernel's own mark, which `getrusage` reads, starts again at a reset).
-    private static let peakBeforeReset = RunningMaximum()
+    /// The most any reading has shown (the kernel's own mark, which `getrusage` reads, starts again at a reset).
+    private static let observed = RunningMaximum()
 
     /// `getrusage`'s maximum resident set (kilobytes on Linux, bytes on Darwin), in bytes.
     static var reportedPeak: Int {
