@@ -54,6 +54,3 @@ final class ProgressPrinter: TrainingRunObserver {
 func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
-
-/// `note`, for code that shadows the name.
-func ELSA_note(_ message: String) { note(message) }

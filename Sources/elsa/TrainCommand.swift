@@ -71,7 +71,7 @@ struct TrainCommand: ParsableCommand {
         let start = Date()
         let rank = processes?.rank ?? 0
         // Only rank 0 speaks and writes; the others train their rows and hand them over.
-        let note = { (message: String) in if rank == 0 { ELSA_note(message) } }
+        let say = { (message: String) in if rank == 0 { note(message) } }
         var recipe = try commandLine { try resolvedRecipe() }
         recipe.threads = recipe.resolvedThreads
         let data = recipe.data ?? DataRecipe()
@@ -86,15 +86,15 @@ struct TrainCommand: ParsableCommand {
         for path in [output, report, outputs.writeRecipe].compactMap({ $0 }) { try makeFolder(of: path) }
         if let path = outputs.writeRecipe, rank == 0 {
             try recipe.write(to: path)
-            note("recipe written to \(path)")
+            say("recipe written to \(path)")
         }
         // Two runs on one checkpoint would overwrite and then delete each other's file.
         let checkpoint = recipe.checkpoint.file.map { TrainingRun.checkpointFile($0, rank: rank, of: processes?.size ?? 1) }
         let checkpointLock = try checkpoint.map { try FileLock(for: $0) }
         defer { checkpointLock?.release() }
         let experiment = try commandLine { try Experiment(recipe: recipe) }
-        note(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
-        note("split: \(experiment.split.train.rows) training users, "
+        say(experiment.loaded.summary + String(format: "\n(read and preprocessed in %.3f s)", experiment.loaded.seconds))
+        say("split: \(experiment.split.train.rows) training users, "
              + (experiment.published.map { "the published test set (\($0.test.nonzeroCount) interactions)" } ?? "\(experiment.split.testUsers.count) test users")
              + (recipe.selection.validationUsers > 0 ? ", \(experiment.split.validationUsers.count) validation users" : ""))
         if rank == 0 { try writeSplitIfAsked(experiment, folder: split.writeSplit) }
@@ -140,13 +140,13 @@ struct TrainCommand: ParsableCommand {
             metadata["recipe"] = outcome.recipe.compactJSON
             metadata["version"] = EngineVersion.current
             try ModelFile.write(outcome.model, metadata: metadata, to: output)
-            note("model written to \(output)")
+            say("model written to \(output)")
         } else {
-            note("the model was not saved: give --output FILE to keep it")
+            say("the model was not saved: give --output FILE to keep it")
         }
         if let report {
             try written.write(to: report)
-            note("report written to \(report)")
+            say("report written to \(report)")
         }
         // The finished checkpoint goes, unless it is the file just written (the path checks refuse that already).
         if let checkpoint, FileManager.default.fileExists(atPath: checkpoint),
