@@ -103,7 +103,7 @@ extension TrainingRun {
         let resuming = checkpointExists(checkpointFile)
         let source = resuming ? checkpointFile.map { (path: $0, accepts: { (label: String) in forkable = trunkRuns(label); return false },
                                                               verb: "resuming from") }
-            : recipe.checkpoint.forkFrom.map { (path: $0, accepts: trunkRuns, verb: "forking from") }
+            : recipe.checkpoint.forkFrom.map { (path: shardFile($0, of: shard), accepts: trunkRuns, verb: "forking from") }
         if let source {
             do {
                 trainer = try CompressedELSATrainer.resume(
