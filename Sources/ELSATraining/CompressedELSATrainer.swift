@@ -189,6 +189,7 @@ public final class CompressedELSATrainer {
                     finished.bytesSummed = shard.communicator.bytesSummed - summedBefore
                     finished.batches = batches
                     finished.rankPeakResidentBytes = shard.each(Double(report.peakResidentBytes ?? 0)).map { Int($0) }
+                    finished.rankStagePeakResidentBytes = shard.each(Double(report.stagePeakResidentBytes ?? 0)).map { Int($0) }
                 }
                 finished.learningRate = rateScale.map { Double(configuration.optimizer.learningRate) * $0 }
                 finished.validation = afterEpoch?(report.epoch)  // before `history` is touched: the hook may read it

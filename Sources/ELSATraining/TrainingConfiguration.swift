@@ -94,6 +94,8 @@ public struct EpochReport: Sendable, Equatable, Codable {
     public var stagePeakResidentBytes: Int?
     /// In an item-sharded run, each process's `peakResidentBytes`, by rank (nil: one process).
     public var rankPeakResidentBytes: [Int]?
+    /// In an item-sharded run, each process's `stagePeakResidentBytes`, by rank (nil: one process).
+    public var rankStagePeakResidentBytes: [Int]?
     /// In an item-sharded run, the bytes this process handed to the collective sums during the epoch (its batches'
     /// hidden layers, loss sums and hidden-layer gradients), and the batches that sent them.
     public var bytesSummed: Int?

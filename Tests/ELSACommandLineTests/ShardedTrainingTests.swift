@@ -79,6 +79,9 @@ import Testing
             #expect(epoch["batches"] as? Int == 3)
             #expect(epoch["bytesSummed"] as? Int == (2 * 64 * 4 + 3 * 8) * 2_400 + 8 * 3)
             #expect((epoch["rankPeakResidentBytes"] as? [Int])?.count == 2)
+            let stagePeaks = try #require(epoch["rankStagePeakResidentBytes"] as? [Int])
+            #expect(stagePeaks.count == 2 && stagePeaks.allSatisfy { $0 > 0 })
+            #expect(stagePeaks.first == epoch["stagePeakResidentBytes"] as? Int)  // rank 0 writes the report
         }
         #expect(!folder.names().contains { $0.contains(".rank-") })
     }
