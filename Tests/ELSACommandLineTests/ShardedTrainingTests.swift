@@ -125,6 +125,10 @@ import Testing
         #expect(dense.status != 0)
         #expect(dense.errors.contains("only compressed-elsa trains across processes"), "\(dense.errors)")
         #expect(!folder.exists("refused.model"))
+        let bench = try Self.run(ranks: 2, ["bench", "--preset", "quick", "--output", "bench"], in: folder.url)
+        #expect(bench.status != 0)
+        #expect(bench.errors.contains("elsa bench runs in one process; only elsa train runs across the processes of mpirun"), "\(bench.errors)")
+        #expect(!folder.exists("bench"))
     }
 }
 
