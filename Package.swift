@@ -7,6 +7,8 @@ let package = Package(
     products: [
         // MARK: - Public API
         .library(name: "ELSA", targets: ["ELSA"]),
+        /// Training across the processes of an `mpirun` job (links Open MPI).
+        .library(name: "ELSADistributed", targets: ["ELSADistributed"]),
         .executable(name: "elsa", targets: ["elsa"]),
     ],
     dependencies: [
@@ -78,6 +80,6 @@ let package = Package(
         .testTarget(name: "ELSAExperimentsTests", dependencies: ["_ELSASupport", "ELSAExperiments", "ELSABaselines", "ZIPFoundation"]),
         /// The `elsa` executable end to end (run as a process; `make test` builds it first).
         .testTarget(name: "ELSACommandLineTests"),
-        .testTarget(name: "ELSATests", dependencies: ["ELSA"]),
+        .testTarget(name: "ELSATests", dependencies: ["ELSA", "ELSADistributed"]),
     ]
 )
