@@ -157,7 +157,9 @@ extension TrainingRun {
                 { [observer] epoch in
                     let started = Date()
                     defer { observer?.evaluated(seconds: Date().timeIntervalSince(started)) }
-                    return tracker.evaluate(current.model(itemIDs: tracker.itemIDs), epoch: epoch)
+                    // Across processes rank 0 gathers the epoch's model and validates it; the others hand their rows over.
+                    guard let model = current.gatheredModel(itemIDs: tracker.itemIDs) else { return nil }
+                    return tracker.evaluate(model, epoch: epoch)
                 }
             } : nil)
             if let failure = trainer.failure { throw failure }  // the last good checkpoint stays
@@ -186,7 +188,6 @@ extension TrainingRun {
         if recipe.teachers.model != nil || recipe.teachers.ease != nil { throw RecipeError(field: "teachers.model", "distillation \(across)") }
         if recipe.teachers.hasTargetTeacher { throw RecipeError(field: "teachers.targetModel", "distillation \(across)") }
         if recipe.regrowth != nil { throw RecipeError(field: "regrowth", "pattern regrowth \(across)") }
-        if recipe.selection.validationUsers > 0 { throw RecipeError(field: "selection.validationUsers", "validation \(across)") }
         if recipe.startFrom != nil { throw RecipeError(field: "startFrom", "a starting model \(across)") }
         if experiment.dataset.itemCount < communicator.size {
             throw TrainingRunError("\(experiment.dataset.itemCount) items cannot be split over \(communicator.size) processes")

@@ -118,9 +118,9 @@ import Testing
     @Test func whatDoesNotRunShardedIsRefusedOnEveryProcess() throws {
         let folder = try WorkFolder()
         defer { folder.remove() }
-        let refused = try Self.run(ranks: 2, Self.recipe + ["--validation-users", "100", "--output", "refused.model"], in: folder.url)
+        let refused = try Self.run(ranks: 2, Self.recipe + ["--regrow-fraction", "0.25", "--output", "refused.model"], in: folder.url)
         #expect(refused.status != 0)
-        #expect(refused.errors.contains("validation does not run across processes yet"), "\(refused.errors)")
+        #expect(refused.errors.contains("pattern regrowth does not run across processes yet"), "\(refused.errors)")
         let dense = try Self.run(ranks: 2, ["train", "--model", "elsa", "--dimension", "16", "--epochs", "1"], in: folder.url)
         #expect(dense.status != 0)
         #expect(dense.errors.contains("only compressed-elsa trains across processes"), "\(dense.errors)")
@@ -176,5 +176,31 @@ extension ShardedTrainingTests {
         }
         // Two processes sum in one order (a + b), so the resumed job repeats the whole one exactly.
         #expect(try readFloatNPY(folder.contents("resumed.npy")).values == readFloatNPY(folder.contents("whole.npy")).values)
+    }
+}
+
+extension ShardedTrainingTests {
+    /// Validation across processes: rank 0 gathers each target epoch's model, validates it and keeps the best, as one
+    /// process does.
+    @Test func twoProcessesValidateAndKeepTheEpochOneProcessKeeps() throws {
+        let folder = try WorkFolder()
+        defer { folder.remove() }
+        let options = Self.recipe + ["--validation-users", "300", "--keep-best", "--target-epochs", "4"]
+        let one = try ELSAExecutable.run(options + ["--report", "one.json"], in: folder.url)
+        #expect(one.status == 0, "\(one.errors)")
+        let two = try Self.run(ranks: 2, options + ["--report", "two.json"], in: folder.url)
+        #expect(two.status == 0, "\(two.errors)")
+        let oneReport = try jsonObject(folder.contents("one.json")), twoReport = try jsonObject(folder.contents("two.json"))
+        #expect(oneReport["selectedEpoch"] as? Int != nil)
+        #expect(twoReport["selectedEpoch"] as? Int == oneReport["selectedEpoch"] as? Int)
+        let oneEpochs = try #require(oneReport["epochs"] as? [[String: Any]]), twoEpochs = try #require(twoReport["epochs"] as? [[String: Any]])
+        let validated = zip(oneEpochs, twoEpochs).compactMap { one, two -> (Double, Double)? in
+            guard let a = (one["validation"] as? [String: Double])?["recall@20"] else { return nil }
+            return (a, (two["validation"] as? [String: Double])?["recall@20"] ?? -1)
+        }
+        #expect(validated.count == 4)  // the target stage's epochs
+        for (a, b) in validated { #expect(abs(a - b) < 1e-3) }
+        let oneMetrics = try #require(oneReport["metrics"] as? [String: Double]), twoMetrics = try #require(twoReport["metrics"] as? [String: Double])
+        for (name, value) in oneMetrics { #expect(abs(value - twoMetrics[name]!) < 1e-3, "\(name)") }
     }
 }
