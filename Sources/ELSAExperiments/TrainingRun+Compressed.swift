@@ -100,7 +100,7 @@ extension TrainingRun {
         let trunkRuns = { (label: String) in label == before || label.hasPrefix(before + Self.teacherLabel) }
         var forkable = false
         let checkpointFile = recipe.checkpoint.file.map { shardFile($0, of: shard) }
-        let resuming = checkpointExists(checkpointFile)
+        let resuming = checkpointFile.map(checkpointExists) ?? false
         let source = resuming ? checkpointFile.map { (path: $0, accepts: { (label: String) in forkable = trunkRuns(label); return false },
                                                               verb: "resuming from") }
             : recipe.checkpoint.forkFrom.map { (path: shardFile($0, of: shard), accepts: trunkRuns, verb: "forking from") }
@@ -334,7 +334,7 @@ extension TrainingRun {
     /// The trunk restored from the checkpoint when it is there and every target still to train can fork
     /// from it; otherwise nil (the trunk starts over), with a note saying why.
     func resumeTrunk(schedules: [SparsificationSchedule], configuration: TrainingConfiguration, initial: DenseMatrix) -> CompressedELSATrainer? {
-        guard let file = recipe.checkpoint.file, checkpointExists(), let trunkSchedule = ScheduleForks.trunkSchedule(of: schedules) else {
+        guard let file = recipe.checkpoint.file, checkpointExists(file), let trunkSchedule = ScheduleForks.trunkSchedule(of: schedules) else {
             return nil
         }
         do {

@@ -175,10 +175,8 @@ public final class TrainingRun {
             + (t.ease.map { "\(Self.teacherLabel)EASE with lambda \($0) and weight \(t.weight)" } ?? "")
     }
 
-    /// Removes temporaries a crash left beside the checkpoint (`file`, default the recipe's); whether the checkpoint
-    /// is there to resume.
-    func checkpointExists(_ file: String?? = nil) -> Bool {
-        guard let file = file ?? recipe.checkpoint.file else { return false }
+    /// Removes temporaries a crash left beside the checkpoint `file`; whether the checkpoint is there to resume.
+    func checkpointExists(_ file: String) -> Bool {
         for temporary in SectionFile.removeAbandonedTemporaries(of: file) {
             note("removed \(temporary), a checkpoint write that a crash interrupted")
         }
@@ -240,7 +238,7 @@ public final class TrainingRun {
         var trainer: DenseELSATrainer?
         var trained = Trained(model: ELSAModel(embedding: .dense(DenseMatrix(rows: 0, columns: 0)), itemIDs: [], threads: 1),
                               history: [], tracker: tracker)
-        if let file = recipe.checkpoint.file, checkpointExists() {
+        if let file = recipe.checkpoint.file, checkpointExists(file) {
             do {
                 let (resumed, kept) = try DenseELSATrainer.resume(from: file, run: label, configuration: configuration,
                                                                   itemCount: experiment.dataset.itemCount)

@@ -60,7 +60,16 @@ public enum InitialValues {
     func topK(_ k: Int, threads: Int) -> FixedPatternEmbedding {
         switch self {
         case .matrix(let matrix): return FixedPatternEmbedding(topKOf: matrix, nonzerosPerRow: k, threads: threads)
-        case .xavier: return blockwise(k: k) { FixedPatternEmbedding(topKOf: $0, nonzerosPerRow: k, threads: threads) }
+        case .xavier(_, let rows, _, let columns):
+            var indices: [Int32] = [], values: [Float] = []
+            indices.reserveCapacity(rows.count * k)
+            values.reserveCapacity(rows.count * k)
+            forEachXavierBlock { _, block in
+                let part = FixedPatternEmbedding(topKOf: block, nonzerosPerRow: k, threads: threads)
+                indices.append(contentsOf: part.columnIndices)
+                values.append(contentsOf: part.values)
+            }
+            return FixedPatternEmbedding(itemCount: rows.count, dimension: columns, nonzerosPerRow: k, columnIndices: indices, values: values)
         case .atPattern(let pattern): return FixedPatternEmbedding(topKOf: pattern, nonzerosPerRow: k, threads: threads)
         }
     }
@@ -70,19 +79,15 @@ public enum InitialValues {
     func gathered(at pattern: FixedPatternEmbedding) -> FixedPatternEmbedding {
         switch self {
         case .matrix(let matrix): return pattern.gatheringValues(from: matrix)
-        case .xavier(let seed, let rows, let totalRows, let columns):
-            var stream = XavierInitializer.Rows(totalRows: totalRows, columns: columns, seed: seed, from: rows.lowerBound)
+        case .xavier(_, _, _, let columns):
             var result = pattern
             let k = pattern.nonzerosPerRow
-            var first = 0
-            while first < rows.count {
-                let block = stream.next(min(Self.blockRows, rows.count - first))
+            forEachXavierBlock { first, block in
                 for row in 0..<block.rows {
                     for p in ((first + row) * k)..<((first + row + 1) * k) {
                         result.values[p] = block.storage[row * columns + Int(pattern.columnIndices[p])]
                     }
                 }
-                first += block.rows
             }
             return result
         case .atPattern(let kept):
@@ -103,18 +108,14 @@ public enum InitialValues {
         }
     }
 
-    /// `make` (k entries per row) applied to consecutive blocks of the Xavier rows, the blocks' patterns stacked.
-    private func blockwise(k: Int, _ make: (DenseMatrix) -> FixedPatternEmbedding) -> FixedPatternEmbedding {
+    /// The Xavier rows of this shard in consecutive blocks of at most `blockRows`, each with its first row's position
+    /// within the shard.
+    private func forEachXavierBlock(_ body: (_ first: Int, _ block: DenseMatrix) -> Void) {
         guard case .xavier(let seed, let rows, let totalRows, let columns) = self else { preconditionFailure("not drawn rows") }
         var stream = XavierInitializer.Rows(totalRows: totalRows, columns: columns, seed: seed, from: rows.lowerBound)
-        var indices: [Int32] = [], values: [Float] = []
-        indices.reserveCapacity(rows.count * k)
-        values.reserveCapacity(rows.count * k)
         while stream.row < rows.upperBound {
-            let part = make(stream.next(min(Self.blockRows, rows.upperBound - stream.row)))
-            indices.append(contentsOf: part.columnIndices)
-            values.append(contentsOf: part.values)
+            let first = stream.row - rows.lowerBound
+            body(first, stream.next(min(Self.blockRows, rows.upperBound - stream.row)))
         }
-        return FixedPatternEmbedding(itemCount: rows.count, dimension: columns, nonzerosPerRow: k, columnIndices: indices, values: values)
     }
 }

@@ -26,6 +26,18 @@ import Testing
         return (process, output, errors)
     }
 
+    /// The process ids of `mpirun`'s children (its ranks on this machine).
+    static func processes(startedBy mpirun: Process) throws -> [Int32] {
+        let children = Process()
+        children.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        children.arguments = ["-P", "\(mpirun.processIdentifier)"]
+        let pipe = Pipe()
+        children.standardOutput = pipe
+        try children.run()
+        children.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
+    }
+
     static func run(ranks: Int, _ arguments: [String], in folder: URL) throws -> ELSAExecutable.Outcome {
         let (process, output, errors) = try start(ranks: ranks, arguments, in: folder)
         process.waitUntilExit()
@@ -98,14 +110,7 @@ import Testing
         while Date() < deadline, !((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("epoch   1/") {
             Thread.sleep(forTimeInterval: 0.2)
         }
-        let children = Process()
-        children.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        children.arguments = ["-P", "\(process.processIdentifier)"]
-        let pipe = Pipe()
-        children.standardOutput = pipe
-        try children.run()
-        children.waitUntilExit()
-        let ranks = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
+        let ranks = try Self.processes(startedBy: process)
         #expect(ranks.count == 2)
         if let last = ranks.max() { kill(last, SIGKILL) }
         process.waitUntilExit()
@@ -148,16 +153,7 @@ extension ShardedTrainingTests {
                                                        in: folder.url)
         let deadline = Date().addingTimeInterval(120)
         while !files.allSatisfy(folder.exists) && process.isRunning && Date() < deadline { usleep(2000) }
-        let children = Process()
-        children.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        children.arguments = ["-P", "\(process.processIdentifier)"]
-        let pipe = Pipe()
-        children.standardOutput = pipe
-        try children.run()
-        children.waitUntilExit()
-        for rank in String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n") {
-            if let pid = Int32(rank) { kill(pid, SIGKILL) }
-        }
+        for pid in try Self.processes(startedBy: process) { kill(pid, SIGKILL) }
         process.waitUntilExit()
         #expect(process.terminationStatus != 0, "the job ended before it could be killed: \(ELSAExecutable.finished(process, output: output, errors: errors).errors)")
         #expect(!folder.exists("resumed.model"))
